@@ -1,0 +1,126 @@
+import type { DockerfileModel, Instruction, SimpleCommand, Stage } from "./model.js";
+import { invocation } from "../shell/invocation.js";
+
+export interface RunCommand {
+  ins: Instruction;
+  cmd: SimpleCommand;
+  stage: Stage;
+}
+
+/** Every simple command of every RUN in a stage, in order. */
+export function runCommands(stage: Stage): RunCommand[] {
+  const out: RunCommand[] = [];
+  for (const ins of stage.instructions) {
+    if (ins.keyword !== "RUN" || !ins.shell) continue;
+    for (const cmd of ins.shell.commands) out.push({ ins, cmd, stage });
+  }
+  return out;
+}
+
+export type StageFilter = "shipped" | "built" | "all";
+
+export function stagesOf(file: DockerfileModel, filter: StageFilter): Stage[] {
+  return file.stages.filter((s) => filter === "all" || (filter === "shipped" ? s.shipped : s.built));
+}
+
+export function commandsIn(file: DockerfileModel, filter: StageFilter): RunCommand[] {
+  return stagesOf(file, filter).flatMap(runCommands);
+}
+
+/** Instructions of a stage and its FROM ancestors, oldest first, that come before `before`. */
+export function inheritedInstructions(stage: Stage, before?: Instruction): Instruction[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s; s = s.parent) chain.unshift(s);
+  const out: Instruction[] = [];
+  for (const s of chain) {
+    for (const ins of s.instructions) {
+      if (before && s === stage && ins.index >= before.index) break;
+      out.push(ins);
+    }
+  }
+  return out;
+}
+
+/** The value of an ENV (or ARG with a default) visible at an instruction; undefined when unset. */
+export function envAt(stage: Stage, before: Instruction | undefined, name: string): string | undefined {
+  let value: string | undefined;
+  for (const ins of inheritedInstructions(stage, before)) {
+    if (ins.keyword !== "ENV" && ins.keyword !== "ARG") continue;
+    for (const p of ins.properties) {
+      if (p.name !== name) continue;
+      if (ins.keyword === "ENV") value = p.value ?? "";
+      else if (p.value !== null) value = p.value;
+    }
+  }
+  return value;
+}
+
+/** Environment a command sees: its own prefix, `export`s earlier in the same RUN, then ENV/ARG. */
+export function commandEnv(rc: RunCommand, name: string): string | undefined {
+  const inv = invocation(rc.cmd);
+  if (name in inv.env) return inv.env[name];
+  let exported: string | undefined;
+  for (const other of rc.ins.shell?.commands ?? []) {
+    if (other.span.start >= rc.cmd.span.start) break;
+    if (other.name !== "export") continue;
+    for (const w of other.words.slice(1)) {
+      const eq = w.text.indexOf("=");
+      if (eq > 0 && w.text.slice(0, eq) === name) exported = w.text.slice(eq + 1);
+    }
+  }
+  return exported ?? envAt(rc.stage, rc.ins, name);
+}
+
+/** The user RUN commands execute as at an instruction ("root" when no USER came before). */
+export function userAt(stage: Stage, before?: Instruction): string {
+  let user = "root";
+  for (const ins of inheritedInstructions(stage, before)) if (ins.keyword === "USER" && ins.args[0]) user = ins.args[0].text;
+  return user;
+}
+
+export function homeOf(user: string): string {
+  const name = user.split(":")[0];
+  return name === "root" || name === "0" ? "/root" : `/home/${name}`;
+}
+
+function normalizePath(p: string, home: string): string {
+  let out = p.replace(/^~(?=\/|$)/, home).replace(/^\$HOME(?=\/|$)/, home).replace(/^\$\{HOME\}(?=\/|$)/, home);
+  out = out.replace(/\/+$/, "");
+  return out === "" ? "/" : out;
+}
+
+/** Does a `RUN --mount=type=cache` of this instruction cover the path (or a parent of it)? */
+export function cacheMountCovers(ins: Instruction, path: string, stage?: Stage): boolean {
+  const home = homeOf(stage ? userAt(stage, ins) : "root");
+  const want = normalizePath(path, home);
+  return ins.mounts.some((m) => {
+    if (m.type !== "cache" && m.type !== "tmpfs") return false;
+    if (!m.target) return false;
+    const t = normalizePath(m.target, home);
+    return want === t || want.startsWith(t + "/") || t === "/";
+  });
+}
+
+/** The stage COPY --from / RUN --mount=from names, if it is a stage of this file. */
+export function stageNamed(file: DockerfileModel, ref: string): Stage | undefined {
+  if (/^\d+$/.test(ref)) return file.stages[Number(ref)];
+  return file.stages.find((s) => s.name?.toLowerCase() === ref.toLowerCase());
+}
+
+export function flag(ins: Instruction, name: string) {
+  return ins.flags.find((f) => f.name === name);
+}
+
+/** The final CMD and ENTRYPOINT in effect for a stage (inherited through FROM <stage>). */
+export function startCommand(stage: Stage): { cmd?: Instruction; entrypoint?: Instruction } {
+  let cmd: Instruction | undefined;
+  let entrypoint: Instruction | undefined;
+  for (const ins of inheritedInstructions(stage)) {
+    if (ins.keyword === "CMD") cmd = ins;
+    else if (ins.keyword === "ENTRYPOINT") {
+      entrypoint = ins;
+      cmd = undefined; // ENTRYPOINT resets an inherited CMD
+    }
+  }
+  return { cmd, entrypoint };
+}

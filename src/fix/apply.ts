@@ -1,0 +1,50 @@
+import type { TextEdit } from "../rules/types.js";
+
+export interface ApplyResult {
+  text: string;
+  applied: TextEdit[];
+  /** Edits that overlapped an earlier one; they wait for the next pass. */
+  deferred: TextEdit[];
+}
+
+/** Applies non-overlapping edits to one text; overlapping ones are deferred, ESLint-style. */
+export function applyEdits(text: string, edits: TextEdit[]): ApplyResult {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const applied: TextEdit[] = [];
+  const deferred: TextEdit[] = [];
+  let lastEnd = -1;
+  for (const e of sorted) {
+    // Two insertions at the same point conflict too: their order would be arbitrary.
+    if (e.start < lastEnd || (e.start === lastEnd && applied.length > 0 && applied.at(-1)!.start === e.start)) {
+      deferred.push(e);
+      continue;
+    }
+    applied.push(e);
+    lastEnd = Math.max(e.end, e.start);
+  }
+  let out = "";
+  let pos = 0;
+  for (const e of applied) {
+    out += text.slice(pos, e.start) + e.text;
+    pos = e.end;
+  }
+  out += text.slice(pos);
+  return { text: out, applied, deferred };
+}
+
+/** Groups edits so that all edits of one fix land together or not at all. */
+export function applyFixes(text: string, fixes: TextEdit[][]): { text: string; appliedFixes: number } {
+  const chosen: TextEdit[] = [];
+  const taken: Array<[number, number]> = [];
+  let appliedFixes = 0;
+  for (const edits of fixes) {
+    const overlaps = edits.some((e) =>
+      taken.some(([s, t]) => (e.start < t && e.end > s) || e.start === s || (e.start === e.end && e.start > s && e.start < t)),
+    );
+    if (overlaps) continue;
+    for (const e of edits) taken.push([e.start, e.end]);
+    chosen.push(...edits);
+    appliedFixes++;
+  }
+  return { text: applyEdits(text, chosen).text, appliedFixes };
+}

@@ -1,0 +1,182 @@
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import dockerignore from "@balena/dockerignore";
+
+// The package is CommonJS with a `default` property; ESM sees either shape depending on the loader.
+type IgnoreFactory = () => { add(patterns: string[]): { ignores(path: string): boolean } };
+const ignore = ((dockerignore as unknown as { default?: IgnoreFactory }).default ?? dockerignore) as unknown as IgnoreFactory;
+import { parse as parseToml } from "smol-toml";
+
+/** The build context as lint sees it: .dockerignore and the Python manifests, read lazily and once. */
+export interface DockerIgnore {
+  path: string;
+  text: string;
+  patterns: string[];
+  /** Is a context-relative path excluded from the context? */
+  ignores(relativePath: string): boolean;
+}
+
+export interface ProjectContext {
+  /** Absent when linting text with no directory (stdin). */
+  dir: string | undefined;
+  dockerignore(): DockerIgnore | undefined;
+  pyproject(): Record<string, unknown> | undefined;
+  /** Top-level entries of the context directory. */
+  entries(): string[];
+  exists(relativePath: string): boolean;
+  read(relativePath: string): string | undefined;
+  /** Files a build backend needs from pyproject (readme, license files): never to be ignored. */
+  backendFiles(): string[];
+  /** Lower-case distribution names the project depends on, from requirements*.txt, pyproject, Pipfile. */
+  dependencies(): Set<string>;
+}
+
+/** Where the context's files come from: the disk, or memory in tests. */
+export interface FileSource {
+  read(relativePath: string): string | undefined;
+  exists(relativePath: string): boolean;
+  entries(): string[];
+}
+
+export function diskFiles(dir: string): FileSource {
+  return {
+    read(rel) {
+      try {
+        const p = join(dir, rel);
+        return statSync(p).isFile() ? readFileSync(p, "utf8") : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    exists: (rel) => existsSync(join(dir, rel)),
+    entries() {
+      try {
+        return readdirSync(dir);
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+export function memoryFiles(files: Record<string, string>): FileSource {
+  return {
+    read: (rel) => files[rel.replace(/^\.\//, "")],
+    exists: (rel) => {
+      const r = rel.replace(/^\.\//, "").replace(/\/$/, "");
+      return Object.keys(files).some((k) => k === r || k.startsWith(r + "/"));
+    },
+    entries: () => [...new Set(Object.keys(files).map((k) => k.split("/")[0]))],
+  };
+}
+
+export function projectContext(dir: string | undefined, files: FileSource | undefined = dir ? diskFiles(dir) : undefined): ProjectContext {
+  const cache = new Map<string, unknown>();
+  const once = <T>(key: string, f: () => T): T => {
+    if (!cache.has(key)) cache.set(key, f());
+    return cache.get(key) as T;
+  };
+  const read = (rel: string): string | undefined => (files ? once(`read:${rel}`, () => files.read(rel)) : undefined);
+  const ctx: ProjectContext = {
+    dir,
+    read,
+    exists: (rel) => (files ? once(`exists:${rel}`, () => files.exists(rel)) : false),
+    entries: () => (files ? once("entries", () => files.entries()) : []),
+    dockerignore: () =>
+      once("dockerignore", () => {
+        const text = read(".dockerignore");
+        if (text === undefined) return undefined;
+        const patterns = text
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== "" && !l.startsWith("#"));
+        const matcher = ignore().add(patterns);
+        return {
+          path: dir ? join(dir, ".dockerignore") : ".dockerignore",
+          text,
+          patterns,
+          ignores: (p: string) => {
+            try {
+              return matcher.ignores(p.replace(/^\.\//, ""));
+            } catch {
+              return false;
+            }
+          },
+        };
+      }),
+    pyproject: () =>
+      once("pyproject", () => {
+        const text = read("pyproject.toml");
+        if (text === undefined) return undefined;
+        try {
+          return parseToml(text) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      }),
+    backendFiles: () => once("backend", () => backendFiles(ctx.pyproject())),
+    dependencies: () => once("deps", () => collectDependencies(ctx)),
+  };
+  return ctx;
+}
+
+function backendFiles(pyproject: Record<string, unknown> | undefined): string[] {
+  if (!pyproject) return [];
+  const out: string[] = [];
+  const project = (pyproject.project ?? {}) as Record<string, unknown>;
+  const add = (v: unknown) => {
+    if (typeof v === "string") out.push(v);
+    else if (v && typeof v === "object" && typeof (v as { file?: unknown }).file === "string") out.push((v as { file: string }).file);
+  };
+  add(project.readme);
+  add(project.license);
+  if (Array.isArray(project["license-files"])) for (const f of project["license-files"]) add(f);
+  const poetry = ((pyproject.tool ?? {}) as Record<string, unknown>).poetry as Record<string, unknown> | undefined;
+  if (poetry) {
+    if (Array.isArray(poetry.readme)) poetry.readme.forEach(add);
+    else add(poetry.readme);
+    add(poetry.license && /\.(md|txt|rst)$|LICENSE/i.test(String(poetry.license)) ? poetry.license : undefined);
+  }
+  return out;
+}
+
+const REQUIREMENT_NAME = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/;
+
+/** PEP 503 normalised name. */
+export function normalizeDistName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, "-");
+}
+
+function collectDependencies(ctx: ProjectContext): Set<string> {
+  const deps = new Set<string>();
+  const addSpec = (spec: string) => {
+    const m = REQUIREMENT_NAME.exec(spec);
+    if (m) deps.add(normalizeDistName(m[1]));
+  };
+  for (const entry of ctx.entries()) {
+    if (!/^requirements.*\.(txt|in)$/i.test(entry)) continue;
+    for (const line of (ctx.read(entry) ?? "").split(/\r?\n/)) {
+      const l = line.replace(/#.*/, "").trim();
+      if (l === "" || l.startsWith("-")) continue;
+      addSpec(l);
+    }
+  }
+  const py = ctx.pyproject();
+  if (py) {
+    const project = (py.project ?? {}) as Record<string, unknown>;
+    if (Array.isArray(project.dependencies)) project.dependencies.forEach((d) => typeof d === "string" && addSpec(d));
+    const poetry = ((py.tool ?? {}) as Record<string, unknown>).poetry as Record<string, unknown> | undefined;
+    const pdeps = poetry?.dependencies as Record<string, unknown> | undefined;
+    if (pdeps) for (const k of Object.keys(pdeps)) if (k.toLowerCase() !== "python") deps.add(normalizeDistName(k));
+  }
+  const pipfile = ctx.read("Pipfile");
+  if (pipfile) {
+    try {
+      const parsed = parseToml(pipfile) as Record<string, Record<string, unknown>>;
+      for (const k of Object.keys(parsed.packages ?? {})) deps.add(normalizeDistName(k));
+    } catch {
+      // an unreadable Pipfile tells us nothing about dependencies
+    }
+  }
+  return deps;
+}
