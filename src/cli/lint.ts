@@ -6,6 +6,7 @@ import { InputError } from "../errors.js";
 import { lint } from "../lint/engine.js";
 import { defaultContext, displayName, findDockerfiles, readDockerfile } from "../lint/files.js";
 import { projectContext } from "../project/context.js";
+import { allChecks } from "../rules/all.js";
 import { lintToGithub } from "../report/lint-github.js";
 import { lintToJson, type LintFileReport } from "../report/lint-json.js";
 import { lintToSarif } from "../report/lint-sarif.js";
@@ -72,7 +73,7 @@ export async function runLint(paths: string[], options: LintCliOptions): Promise
       const text = readDockerfile(path);
       const contextDir = options.context ?? defaultContext(path);
       const config = configFor(contextDir, options);
-      const result = lint({ path: name, text, project: projectContext(contextDir), config, target: options.target });
+      const result = lint({ path: name, text, project: projectContext(contextDir), config, target: options.target, checks: allChecks });
       reports.push({ path: name, source: result.model.source, findings: result.findings });
       if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[config.failOn])) failing = true;
     } catch (err) {
@@ -88,7 +89,7 @@ export async function runLint(paths: string[], options: LintCliOptions): Promise
       process.stdout.write(JSON.stringify(lintToJson(reports), null, 2) + "\n");
       break;
     case "sarif":
-      process.stdout.write(JSON.stringify(lintToSarif(reports, VERSION), null, 2) + "\n");
+      process.stdout.write(JSON.stringify(lintToSarif(reports, allChecks.map((c) => c.meta), VERSION), null, 2) + "\n");
       break;
     case "github":
       process.stdout.write(lintToGithub(reports));

@@ -33,18 +33,18 @@ export function applyEdits(text: string, edits: TextEdit[]): ApplyResult {
 }
 
 /** Groups edits so that all edits of one fix land together or not at all. */
-export function applyFixes(text: string, fixes: TextEdit[][]): { text: string; appliedFixes: number } {
+export function applyFixes(text: string, fixes: TextEdit[][]): { text: string; applied: number[] } {
   const chosen: TextEdit[] = [];
   const taken: Array<[number, number]> = [];
-  let appliedFixes = 0;
-  for (const edits of fixes) {
+  const applied: number[] = [];
+  for (const [index, edits] of fixes.entries()) {
     const overlaps = edits.some((e) =>
       taken.some(([s, t]) => (e.start < t && e.end > s) || e.start === s || (e.start === e.end && e.start > s && e.start < t)),
     );
     if (overlaps) continue;
     for (const e of edits) taken.push([e.start, e.end]);
     chosen.push(...edits);
-    appliedFixes++;
+    applied.push(index);
   }
-  return { text: applyEdits(text, chosen).text, appliedFixes };
+  return { text: applyEdits(text, chosen).text, applied };
 }

@@ -14,7 +14,7 @@ export interface FixInput {
   config?: ResolvedConfig;
   /** Also apply suggestion fixes (structural rewrites). */
   suggestions?: boolean;
-  checks?: Check[];
+  checks: Check[];
 }
 
 export interface FixOutput {
@@ -74,16 +74,12 @@ export function fixText(input: FixInput): FixOutput {
     if (fixable.length === 0) break;
     // Safe fixes first; within a kind, file order.
     fixable.sort((a, b) => (a.fix.kind === b.fix.kind ? a.span.start - b.span.start : a.fix.kind === "safe" ? -1 : 1));
+    // One group per finding and file: a fix's edits to one file land together or wait together.
     const byPath = new Map<string, Array<{ rule: string; edits: TextEdit[] }>>();
     for (const f of fixable) {
-      for (const e of f.fix.edits) {
-        const key = e.path ?? "";
-        if (!byPath.has(key)) byPath.set(key, []);
-        const list = byPath.get(key)!;
-        const last = list.at(-1);
-        if (last && last.rule === f.rule && (last as { finding?: Finding }).finding === f) last.edits.push(e);
-        else list.push(Object.assign({ rule: f.rule, edits: [e] }, { finding: f }));
-      }
+      const perPath = new Map<string, TextEdit[]>();
+      for (const e of f.fix.edits) perPath.set(e.path ?? "", [...(perPath.get(e.path ?? "") ?? []), e]);
+      for (const [path, edits] of perPath) byPath.set(path, [...(byPath.get(path) ?? []), { rule: f.rule, edits }]);
     }
     let nextText = text;
     const nextChanged = { ...changed };
@@ -92,10 +88,10 @@ export function fixText(input: FixInput): FixOutput {
       const before = path === "" ? text : (changed[path] ?? base?.read(path) ?? "");
       const result = applyFixes(before, groups.map((g) => g.edits));
       if (result.text === before) continue;
-      count += result.appliedFixes;
+      count += result.applied.length;
       if (path === "") nextText = result.text;
       else nextChanged[path] = result.text;
-      for (const g of groups) applied[g.rule] = (applied[g.rule] ?? 0) + 1;
+      for (const i of result.applied) applied[groups[i].rule] = (applied[groups[i].rule] ?? 0) + 1;
     }
     if (count === 0) break;
     const prevChanged = { ...changed };

@@ -1,6 +1,5 @@
 import type { Finding } from "../rules/types.js";
 import type { Range, SourceText } from "../text/source.js";
-import { metaOf } from "./meta.js";
 
 export interface LintFileReport {
   path: string;
@@ -35,7 +34,6 @@ export function lintToJson(files: LintFileReport[]): { version: 1; files: Array<
 }
 
 export function toJsonFinding(f: Finding, source: SourceText): JsonFinding {
-  const meta = metaOf(f.rule);
   const out: JsonFinding = {
     rule: f.rule,
     category: f.category,
@@ -54,6 +52,6 @@ export function toJsonFinding(f: Finding, source: SourceText): JsonFinding {
       ),
     };
   }
-  if (meta?.hadolint?.length) out.hadolint = meta.hadolint;
+  if (f.hadolint?.length) out.hadolint = f.hadolint;
   return out;
 }

@@ -1,12 +1,11 @@
 import type { Log, ReportingDescriptor, Result } from "sarif";
 import type { LintFileReport } from "./lint-json.js";
-import { allMeta } from "./meta.js";
+import type { CheckMeta } from "../rules/types.js";
 
 const LEVEL = { error: "error", warning: "warning", info: "note" } as const;
 
 /** SARIF 2.1.0 for code scanning: every check as a rule with its docs, every finding with its region. */
-export function lintToSarif(files: LintFileReport[], toolVersion: string): Log {
-  const metas = allMeta();
+export function lintToSarif(files: LintFileReport[], metas: CheckMeta[], toolVersion: string): Log {
   const index = new Map(metas.map((m, i) => [m.id, i]));
   const rules: ReportingDescriptor[] = metas.map((m) => ({
     id: m.id,

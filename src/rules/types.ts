@@ -37,6 +37,8 @@ export interface Finding {
   span: Span;
   impact?: Impact;
   fix?: Fix;
+  /** hadolint rules the check covers (for interop in JSON and SARIF). */
+  hadolint?: string[];
   /** The instruction the finding is about, used for inline ignores and image measurements. */
   instruction?: Instruction;
 }
