@@ -68,7 +68,7 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
   const errors: Span[] = [];
   const mapSpan = (s: number, e: number): Span => ({ start: map(s), end: e > s ? map(e - 1) + 1 : map(s) });
 
-  const visit = (node: Node, separator: Separator, nested: boolean): Separator => {
+  const visit = (node: Node, separator: Separator, nested: boolean): void => {
     if (node.type === "ERROR" || node.isMissing) {
       errors.push(mapSpan(node.startIndex, Math.max(node.endIndex, node.startIndex + 1)));
     }
@@ -86,8 +86,8 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
           }
         }
         // command substitutions inside arguments
-        for (const child of node.namedChildren) if (child) visitChildren(child, true);
-        return "start";
+        for (const child of node.namedChildren) if (child) visitSubstitutions(child);
+        return;
       }
       case "declaration_command": {
         // export/declare/readonly: keep them as commands so `export VAR=...` is visible to checks
@@ -104,8 +104,8 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
           }
           commands.push({ name: keyword.text, words, assignments: [], span: mapSpan(node.startIndex, node.endIndex), separator, nested });
         }
-        for (const child of node.namedChildren) if (child) visitChildren(child, true);
-        return "start";
+        for (const child of node.namedChildren) if (child) visitSubstitutions(child);
+        return;
       }
       case "list": {
         // left op right
@@ -119,7 +119,7 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
           visit(child, pending, nested);
           pending = "start";
         }
-        return "start";
+        return;
       }
       case "pipeline": {
         let first = true;
@@ -128,11 +128,10 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
           visit(child, first ? separator : "|", nested);
           first = false;
         }
-        return "start";
+        return;
       }
       default:
         visitSequence(node, separator, nested);
-        return "start";
     }
   };
 
@@ -148,12 +147,13 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
     }
   };
 
-  const visitChildren = (node: Node, nested: boolean) => {
+  /** Commands inside $(...) and <(...) run too: collect them as nested commands. */
+  const visitSubstitutions = (node: Node) => {
     if (node.type === "command_substitution" || node.type === "process_substitution") {
       visitSequence(node, "start", true);
       return;
     }
-    for (const child of node.namedChildren) if (child) visitChildren(child, nested);
+    for (const child of node.namedChildren) if (child) visitSubstitutions(child);
   };
 
   visit(tree.rootNode, "start", false);
