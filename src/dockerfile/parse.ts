@@ -166,7 +166,12 @@ function toInstruction(
   if (JSON_FORM.has(keyword) && ins.argsSpan && source.slice(ins.argsSpan).trimStart().startsWith("[")) {
     const json = (ai as AstInstruction & { getJSONStrings?: () => Array<{ getJSONValue(): string; getValue(): string; getRange(): AstRange }> }).getJSONStrings?.();
     if (json && json.length > 0) {
-      ins.json = json.map((j) => ({ text: j.getJSONValue(), raw: j.getValue(), span: span(j.getRange()), literal: true }));
+      // dockerfile-ast drops the whitespace inside JSON strings ("apt-get update" -> "apt-getupdate"): decode the source.
+      ins.json = json.map((j) => {
+        const s = span(j.getRange());
+        const raw = source.slice(s);
+        return { text: decodeJsonString(raw) ?? j.getJSONValue(), raw, span: s, literal: true };
+      });
     }
   }
   const withHeredocs = ai as AstInstruction & { getHeredocs?: () => AstHeredoc[] };
@@ -209,6 +214,15 @@ function toInstruction(
       }));
   }
   return ins;
+}
+
+function decodeJsonString(raw: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(raw);
+    return typeof v === "string" ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function makeStage(
