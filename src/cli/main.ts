@@ -2,6 +2,7 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerLint } from "./lint.js";
+import { registerRules } from "./rules.js";
 import { VERSION } from "../version.js";
 
 const program = new Command();
@@ -13,6 +14,7 @@ program
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 registerLint(program);
+registerRules(program);
 
 export async function main(argv: string[]): Promise<number> {
   try {
