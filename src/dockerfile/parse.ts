@@ -117,7 +117,7 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
     globalArgs,
     stages,
     target,
-    ignores: collectIgnores(ast.getComments(), instructions, directives),
+    ignores: collectIgnores(source, instructions, directives),
     problems,
     buildkit,
   };
@@ -447,24 +447,24 @@ export function logicalLine(text: string, start: number, end: number, escape: st
   return { text: out, map };
 }
 
-function collectIgnores(
-  comments: Array<{ getContent(): string; getRange(): { start: { line: number } } }>,
-  instructions: Instruction[],
-  directives: Directives,
-): InlineIgnore[] {
+/**
+ * Ignore comments, read from the raw lines: dockerfile-ast takes `# whittle ignore=x` at the top of a file for a
+ * parser directive, which BuildKit does not (a directive key is one word).
+ */
+function collectIgnores(source: SourceText, instructions: Instruction[], directives: Directives): InlineIgnore[] {
   const ignores: InlineIgnore[] = [];
   if (directives.checkSkip.length > 0) ignores.push({ ids: directives.checkSkip, source: "buildkit" });
-  for (const c of comments) {
-    const content = c.getContent().trim();
-    const m = /^(whittle|hadolint)\s+(global\s+)?ignore\s*[=:]\s*(.+)$/i.exec(content);
-    if (!m) continue;
+  const inHeredoc = (offset: number) =>
+    instructions.some((i) => i.heredocs.some((h) => h.contentSpan && h.contentSpan.start <= offset && offset < h.contentSpan.end));
+  for (let line = 1; line <= source.lineCount; line++) {
+    const m = /^\s*#\s*(whittle|hadolint)\s+(global\s+)?ignore\s*[=:]\s*(.+)$/i.exec(source.line(line));
+    if (!m || inHeredoc(source.lineStarts[line - 1])) continue;
     const ids = m[3].split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);
     const tool = m[1].toLowerCase() as "whittle" | "hadolint";
     if (m[2]) {
       ignores.push({ ids, source: tool });
       continue;
     }
-    const line = c.getRange().start.line + 1;
     const next = instructions.find((i) => i.line > line);
     if (next) ignores.push({ ids, instruction: next, source: tool });
   }
