@@ -179,6 +179,8 @@ export function pythonApp(cmd: SimpleCommand, project: ProjectContext): Invocati
   const word = inv.toolWord.text;
   if (inv.tool === "python" || inv.tool === "pypy") return pythonRunsCode(inv) ? inv : undefined;
   if (PYTHON_SERVERS.has(inv.tool)) return inv;
+  // `python -m pkg`: invocation() names the module as the tool
+  if (inv.command.words[inv.command.words.indexOf(inv.toolWord) - 1]?.text === "-m") return inv;
   if (/\.py$/.test(word)) return inv;
   if (/(^|\/)\.?venv[^/]*\/bin\/[^/]+$/.test(word) || /^\$\{?VIRTUAL_ENV\}?\/bin\//.test(word)) return inv;
   if (!word.includes("/") && projectScripts(project).has(basename(word))) return inv;

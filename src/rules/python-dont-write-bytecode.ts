@@ -1,0 +1,57 @@
+import { commandEnv, commandsIn, envAt, stagesOf } from "../dockerfile/query.js";
+import type { DockerfileModel } from "../dockerfile/model.js";
+import { hasFlag, invocation } from "../shell/invocation.js";
+import { pythonOp } from "../shell/python.js";
+import { baseImageFacts } from "./lib/base-images.js";
+import { setEnvEdit } from "./lib/edits.js";
+import { imageEnv, interpreterOption, pythonStartCommands } from "./lib/start.js";
+import { defineCheck } from "./types.js";
+
+const truthy = (v: string | undefined) => v !== undefined && v !== "" && !/^(0|false|no|off)$/i.test(v);
+
+/** Does the build precompile bytecode on purpose (compileall, UV_COMPILE_BYTECODE, pip/uv --compile)? */
+function precompiles(file: DockerfileModel): boolean {
+  if (stagesOf(file, "built").some((s) => truthy(envAt(s, undefined, "UV_COMPILE_BYTECODE")))) return true;
+  return commandsIn(file, "built").some((rc) => {
+    if (invocation(rc.cmd).tool === "compileall") return true;
+    const op = pythonOp(rc.cmd);
+    if (!op) return false;
+    if (op.tool === "uv" || op.tool === "uv-pip") return hasFlag(op.args, "--compile-bytecode", "--compile") || truthy(commandEnv(rc, "UV_COMPILE_BYTECODE"));
+    return op.tool === "pip" && hasFlag(op.args, "--compile");
+  });
+}
+
+export default defineCheck({
+  meta: {
+    id: "python-dont-write-bytecode",
+    title: "Python writes bytecode into the container at run time",
+    category: "runtime",
+    severity: "info",
+    fix: "safe",
+    docs:
+      "pip compiles installed packages to .pyc at install time, but the application's own modules are compiled on " +
+      "first import and, by default, written to __pycache__ in the container's writable layer: the files vanish with the " +
+      "container, the write fails silently on a read-only root filesystem, and a bind-mounted source tree collects " +
+      "root-owned caches. PYTHONDONTWRITEBYTECODE=1 stops those writes. The trade-off: modules without precompiled " +
+      "bytecode are then compiled in memory at every start (milliseconds for a small service, a second or more for a " +
+      "large Django project). The best of both is to precompile at build time (`python -m compileall`, " +
+      "UV_COMPILE_BYTECODE=1, `pip install --compile`), and this check is silent when the Dockerfile does so, when the " +
+      "interpreter runs with -B, when the image starts no Python app, and for base images it does not know.",
+  },
+  check(ctx) {
+    const stage = ctx.target;
+    if (!stage) return;
+    const facts = baseImageFacts(stage.image);
+    if (!facts.known || facts.family === "lambda") return;
+    if (imageEnv(stage, "PYTHONDONTWRITEBYTECODE")) return;
+    const apps = pythonStartCommands(ctx.file, stage, ctx.project);
+    if (apps.length === 0 || apps.some((a) => a.inv.env.PYTHONDONTWRITEBYTECODE || interpreterOption(a.cmd, "B"))) return;
+    if (precompiles(ctx.file)) return;
+    const app = apps[0];
+    ctx.report(app.inv.toolWord, {
+      message: `${app.inv.tool} writes __pycache__ into the container layer at run time: set PYTHONDONTWRITEBYTECODE=1, or precompile at build time`,
+      instruction: app.ins,
+      fix: { kind: "safe", description: "add ENV PYTHONDONTWRITEBYTECODE=1 to the final stage", edits: [setEnvEdit(ctx.file, stage, "PYTHONDONTWRITEBYTECODE", "1")] },
+    });
+  },
+});
