@@ -1,0 +1,3 @@
+import requests
+
+print(requests.get("https://example.org", timeout=5).status_code)

@@ -1,0 +1,3 @@
+STATIC_ROOT = "/srv/mysite/static"
+INSTALLED_APPS = ["django.contrib.staticfiles"]
+STATIC_URL = "static/"

@@ -1,0 +1,1 @@
+broker_url = "redis://redis:6379/0"

@@ -1,0 +1,6 @@
+import asyncio
+
+from aiosmtpd.controller import Controller
+
+print(Controller)
+asyncio.get_event_loop()

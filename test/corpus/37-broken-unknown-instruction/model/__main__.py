@@ -1,0 +1,3 @@
+import lightgbm
+
+print(lightgbm.__version__)

@@ -1,0 +1,3 @@
+import shapely
+
+print(shapely.__version__)

@@ -1,0 +1,3 @@
+import rapidfuzz
+
+print(rapidfuzz.__version__)

@@ -1,0 +1,3 @@
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+BlockingScheduler().start()

@@ -1,0 +1,3 @@
+import polars
+
+print(polars.__version__)

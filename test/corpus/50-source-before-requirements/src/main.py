@@ -1,0 +1,3 @@
+import aiohttp
+
+print(aiohttp.__version__)

@@ -1,0 +1,3 @@
+import whoosh
+
+print(whoosh.versionstring())

@@ -1,0 +1,3 @@
+from PIL import Image
+
+print(Image.__version__)

@@ -1,0 +1,4 @@
+import numpy
+import orjson
+
+print(orjson.dumps(numpy.arange(3).tolist()))

@@ -1,0 +1,3 @@
+import geopandas
+
+print(geopandas.__version__)

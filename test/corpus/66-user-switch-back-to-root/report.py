@@ -1,0 +1,3 @@
+import reportlab
+
+print(reportlab.Version)
