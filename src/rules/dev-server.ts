@@ -1,0 +1,82 @@
+import type { Word } from "../dockerfile/model.js";
+import { findFlag, positionals } from "../shell/invocation.js";
+import { removeJsonElement, removeShellWord } from "./lib/edits.js";
+import { appInvocation, startCommands, type StartCommand } from "./lib/start.js";
+import { defineCheck, type CheckContext, type TextEdit } from "./types.js";
+
+const SETTINGS = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)\.settings(?:\.\w+)?["']/;
+
+/** A replacement for a whole start command, in the form it was written in. */
+function replaceCommand(ctx: CheckContext, sc: StartCommand, argv: string[]): TextEdit | undefined {
+  const ins = sc.ins;
+  if (!ins.argsSpan) return undefined;
+  if (sc.exec && ins.json && ins.json[0] === sc.cmd.words[0] && ins.json.at(-1) === sc.cmd.words.at(-1)) {
+    return { ...ins.argsSpan, text: `[${argv.map((a) => JSON.stringify(a)).join(", ")}]` };
+  }
+  if (!sc.exec && !ins.json && ctx.file.source.slice(ins.argsSpan).trim() === ctx.file.source.slice(sc.cmd.span).trim()) {
+    return { ...ins.argsSpan, text: argv.join(" ") };
+  }
+  return undefined;
+}
+
+/** `python manage.py runserver 0.0.0.0:8000` -> gunicorn on the same port, when manage.py names the settings module. */
+function gunicornForDjango(ctx: CheckContext, sc: StartCommand, after: Word[]): TextEdit | undefined {
+  const project = SETTINGS.exec(ctx.project.read("manage.py") ?? "")?.[1];
+  if (!project) return undefined;
+  const addr = after.find((w) => !w.text.startsWith("-"))?.text ?? "";
+  const port = /(?:^|:)(\d+)$/.exec(addr)?.[1] ?? "8000";
+  return replaceCommand(ctx, sc, ["gunicorn", "--bind", `0.0.0.0:${port}`, `${project}.wsgi`]);
+}
+
+function dropWord(ctx: CheckContext, sc: StartCommand, word: Word): TextEdit | undefined {
+  if (sc.exec) {
+    const own = sc.cmd.words.filter((w) => w.span.start >= sc.ins.span.start && w.span.end <= sc.ins.span.end);
+    return own.includes(word) ? removeJsonElement(own, word) : undefined;
+  }
+  return ctx.file.source.slice(word.span) === word.raw ? removeShellWord(ctx.file, word) : undefined;
+}
+
+export default defineCheck({
+  meta: {
+    id: "dev-server",
+    title: "development server in the final image",
+    category: "runtime",
+    severity: "warning",
+    fix: "suggestion",
+    productionOnly: true,
+    docs:
+      "Django's `runserver`, `flask run` (Werkzeug), `fastapi dev` and any server started with `--reload` are built for a " +
+      "developer's laptop: one process, no worker management, static files served slowly, a file watcher that burns " +
+      "CPU and restarts the app when a file changes, and (for the Django and Werkzeug servers) no hardening against " +
+      "hostile clients. Serve WSGI apps (Django, Flask) with gunicorn and ASGI apps (FastAPI, Starlette, Django " +
+      "channels) with uvicorn, `fastapi run`, or gunicorn with uvicorn workers. The suggested edit removes --reload, turns " +
+      "`fastapi dev` into `fastapi run`, and replaces runserver with gunicorn when manage.py names the settings module " +
+      "(gunicorn must be installed). Silent when the target is evidently a development stage.",
+  },
+  check(ctx) {
+    const stage = ctx.target;
+    if (!stage) return;
+    for (const sc of startCommands(ctx.file, stage)) {
+      const inv = appInvocation(sc.cmd);
+      const pos = positionals(inv.args, new Set(["--app", "-A", "--settings", "--pythonpath", "-b", "--bind", "--host", "--port"]));
+      const report = (word: Word, message: string, edit?: { description: string; edit: TextEdit | undefined }) =>
+        ctx.report(word, { message, instruction: sc.ins, fix: edit?.edit ? { kind: "suggestion", description: edit.description, edits: [edit.edit] } : undefined });
+      const manage = /(^|\/)manage\.py$/.test(inv.toolWord.text) ? 0 : (inv.tool === "python" || inv.tool === "pypy") && /(^|\/)manage\.py$/.test(pos[0]?.text ?? "") ? 1 : -1;
+      const runserver = manage >= 0 ? pos[manage] : inv.tool === "django-admin" ? pos[0] : undefined;
+      if (runserver?.text === "runserver") {
+        report(runserver, "Django's runserver is a development server: serve the WSGI app with gunicorn", {
+          description: "start gunicorn with the project's WSGI module",
+          edit: gunicornForDjango(ctx, sc, pos.slice(pos.indexOf(runserver) + 1)),
+        });
+      } else if (inv.tool === "flask" && pos[0]?.text === "run") {
+        report(pos[0], "`flask run` starts Werkzeug's development server: serve the app with gunicorn ('module:app')");
+      } else if (inv.tool === "fastapi" && pos[0]?.text === "dev") {
+        const edit = sc.exec || ctx.file.source.slice(pos[0].span) === pos[0].raw ? { ...pos[0].span, text: sc.exec ? "\"run\"" : "run" } : undefined;
+        report(pos[0], "`fastapi dev` reloads on file changes and listens on 127.0.0.1 only: use `fastapi run`", { description: "use fastapi run", edit });
+      } else if (["uvicorn", "hypercorn", "gunicorn"].includes(inv.tool)) {
+        const reload = findFlag(inv.args, "--reload");
+        if (reload?.text === "--reload") report(reload, `${inv.tool} --reload watches the source tree and restarts the server, a development feature: remove --reload`, { description: "remove --reload", edit: dropWord(ctx, sc, reload) });
+      }
+    }
+  },
+});

@@ -1,0 +1,84 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { fixText } from "../../src/fix/fixer.js";
+import devServer from "../../src/rules/dev-server.js";
+import { initShellParser } from "../../src/shell/parser.js";
+import { ruleTester } from "../helpers/rule-tester.js";
+
+const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
+
+ruleTester(devServer, {
+  valid: [
+    { name: "gunicorn", code: "FROM python:3.12-slim\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n" },
+    { name: "uvicorn without reload", code: "FROM python:3.12-slim\nCMD [\"uvicorn\", \"app:app\", \"--host\", \"0.0.0.0\"]\n" },
+    { name: "fastapi run", code: "FROM python:3.12-slim\nCMD [\"fastapi\", \"run\", \"main.py\"]\n" },
+    { name: "manage.py migrate then gunicorn", code: "FROM python:3.12-slim\nCMD python manage.py migrate && exec gunicorn mysite.wsgi\n" },
+    { name: "runserver in a dev target", code: "FROM python:3.12-slim AS prod\nCMD [\"gunicorn\", \"mysite.wsgi\"]\nFROM prod AS dev\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n" },
+    { name: "runserver only in a stage that is not the target", code: "FROM python:3.12-slim AS local\nCMD [\"python\", \"manage.py\", \"runserver\"]\nFROM python:3.12-slim\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n" },
+    { name: "a runserver RUN step is not the start command", code: "FROM python:3.12-slim\nRUN python manage.py check\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n" },
+    { name: "flask routes is not a server", code: "FROM python:3.12-slim\nCMD [\"flask\", \"routes\"]\n" },
+  ],
+  invalid: [
+    {
+      name: "runserver, exec form, gunicorn suggested from manage.py",
+      code: "FROM python:3.12-slim\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8080\"]\n",
+      files: { "manage.py": MANAGE },
+      errors: [{ line: 2, column: 29, endColumn: 40, message: "runserver" }],
+    },
+    {
+      name: "./manage.py runserver in shell form",
+      code: "FROM python:3.12-slim\nCMD ./manage.py runserver 0.0.0.0:8000\n",
+      errors: [{ line: 2, column: 17 }],
+    },
+    {
+      name: "flask run behind python -m",
+      code: "FROM python:3.12-slim\nENV FLASK_APP=app.py\nCMD [\"python\", \"-m\", \"flask\", \"run\", \"--host=0.0.0.0\"]\n",
+      errors: [{ line: 3, column: 31, message: "gunicorn" }],
+    },
+    {
+      name: "uvicorn --reload",
+      code: "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\", \"--reload\", \"--host\", \"0.0.0.0\"]\n",
+      errors: [{ line: 2, column: 29, message: "remove --reload" }],
+    },
+    {
+      name: "hypercorn --reload as the last shell word with a continuation",
+      code: "FROM python:3.12-slim\nCMD hypercorn app:app \\\n    --reload\n",
+      errors: [{ line: 3, column: 5 }],
+    },
+    {
+      name: "fastapi dev via uv run",
+      code: "FROM python:3.12-slim\nCMD [\"uv\", \"run\", \"fastapi\", \"dev\", \"app/main.py\"]\n",
+      errors: [{ line: 2, column: 30, message: "fastapi run" }],
+    },
+    {
+      name: "the last stage named like production is still checked",
+      code: "FROM python:3.12-slim AS production\nENTRYPOINT [\"django-admin\"]\nCMD [\"runserver\"]\n",
+      errors: [{ line: 3, column: 6 }],
+    },
+  ],
+});
+
+describe("dev-server suggested edits", () => {
+  before(initShellParser);
+  const cases: Array<[string, string, Record<string, string>, string]> = [
+    ["runserver -> gunicorn", "FROM python:3.12-slim\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8080\"]\n", { "manage.py": MANAGE },
+      "FROM python:3.12-slim\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8080\", \"mysite.wsgi\"]\n"],
+    ["shell-form runserver -> gunicorn on the default port", "FROM python:3.12-slim\nCMD python manage.py runserver\n", { "manage.py": MANAGE },
+      "FROM python:3.12-slim\nCMD gunicorn --bind 0.0.0.0:8000 mysite.wsgi\n"],
+    ["runserver without a readable manage.py stays as it is", "FROM python:3.12-slim\nCMD python manage.py runserver\n", {}, "FROM python:3.12-slim\nCMD python manage.py runserver\n"],
+    ["--reload removed from exec form", "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\", \"--reload\", \"--host\", \"0.0.0.0\"]\n", {},
+      "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\"]\n"],
+    ["--reload removed as the last element", "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\", \"--reload\"]\n", {},
+      "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\"]\n"],
+    ["--reload removed from shell form", "FROM python:3.12-slim\nCMD hypercorn app:app --reload --bind 0.0.0.0:80\n", {},
+      "FROM python:3.12-slim\nCMD hypercorn app:app --bind 0.0.0.0:80\n"],
+    ["fastapi dev -> run", "FROM python:3.12-slim\nCMD [\"fastapi\", \"dev\", \"main.py\"]\n", {}, "FROM python:3.12-slim\nCMD [\"fastapi\", \"run\", \"main.py\"]\n"],
+  ];
+  for (const [name, code, files, expected] of cases) {
+    it(name, () => {
+      const fixed = fixText({ path: "Dockerfile", text: code, files, suggestions: true, checks: [devServer] });
+      assert.equal(fixed.text, expected);
+      assert.equal(fixText({ path: "Dockerfile", text: code, files, checks: [devServer] }).text, code, "suggestions are not applied as safe fixes");
+    });
+  }
+});
