@@ -129,7 +129,8 @@ function backendFiles(pyproject: Record<string, unknown> | undefined): string[] 
     else if (v && typeof v === "object" && typeof (v as { file?: unknown }).file === "string") out.push((v as { file: string }).file);
   };
   add(project.readme);
-  add(project.license);
+  // A string license is an SPDX expression (PEP 639), not a file; only {file = ...} names one.
+  if (typeof project.license === "object") add(project.license);
   if (Array.isArray(project["license-files"])) for (const f of project["license-files"]) add(f);
   const poetry = ((pyproject.tool ?? {}) as Record<string, unknown>).poetry as Record<string, unknown> | undefined;
   if (poetry) {
