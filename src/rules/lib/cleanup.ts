@@ -2,11 +2,25 @@ import type { Instruction, SimpleCommand } from "../../dockerfile/model.js";
 import { homeOf, userAt, type RunCommand } from "../../dockerfile/query.js";
 import { invocation } from "../../shell/invocation.js";
 
-/** Paths an `rm` (or `find ... -delete`-free rm) command removes, as written. */
+/** `find` tests and actions that still remove everything under the starting points. */
+const FIND_WHOLE = new Set(["-type", "-mindepth", "-maxdepth", "-delete", "-exec", "-execdir", "-xdev", "-mount", "-depth", "-print", "-ignore_readdir_race"]);
+
+/**
+ * Paths a command removes entirely, as written: the operands of `rm`, and the starting points of a `find` that deletes
+ * (`-delete`, `-exec rm`) without narrowing by name or path.
+ */
 export function removedPaths(cmd: SimpleCommand): string[] {
   const inv = invocation(cmd);
-  if (inv.tool !== "rm") return [];
-  return inv.args.filter((w) => !w.text.startsWith("-") || w.text === "-").map((w) => w.text);
+  if (inv.tool === "rm") return inv.args.filter((w) => !w.text.startsWith("-") || w.text === "-").map((w) => w.text);
+  if (inv.tool !== "find") return [];
+  const first = inv.args.findIndex((w) => /^[-(!]/.test(w.text));
+  const starts = (first < 0 ? inv.args : inv.args.slice(0, first)).map((w) => w.text);
+  const expr = first < 0 ? [] : inv.args.slice(first).map((w) => w.text);
+  const execIndex = expr.findIndex((t) => t === "-exec" || t === "-execdir");
+  const deletes = expr.includes("-delete") || (execIndex >= 0 && /(^|\/)rm$/.test(expr[execIndex + 1] ?? ""));
+  const tests = execIndex >= 0 ? expr.slice(0, execIndex) : expr;
+  const narrowed = tests.some((t) => t.startsWith("-") && !FIND_WHOLE.has(t));
+  return deletes && !narrowed ? starts : [];
 }
 
 function expandHome(p: string, home: string): string {
