@@ -4,22 +4,26 @@ import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import devServer from "./dev-server.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
+import interpreterMismatch from "./interpreter-mismatch.js";
 import packageCache from "./package-cache.js";
 import pathScriptsDir from "./path-scripts-dir.js";
 import pipCache from "./pip-cache.js";
 import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
 import shellFormCmd from "./shell-form-cmd.js";
+import splitPackageInstalls from "./split-package-installs.js";
 
 export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   devServer,
   gunicornWorkerTmp,
+  interpreterMismatch,
   packageCache,
   pathScriptsDir,
   pipCache,
   pythonDontWriteBytecode,
   pythonUnbuffered,
   shellFormCmd,
+  splitPackageInstalls,
 ];

@@ -24,5 +24,26 @@ export const estimates = {
   toolchain: (): Impact => ({ bytes: 250 * MB, basis: "gcc, binutils, libc6-dev and headers on Debian bookworm (build-essential with its dependencies)" }),
   fullPythonBase: (): Impact => ({ bytes: 880 * MB, basis: "python:3.x (bookworm) is ~1.0 GB against ~125 MB for python:3.x-slim" }),
   pipSetuptools: (): Impact => ({ bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }),
+  /** What one more package-installing layer rewrites, by package manager family. */
+  splitInstall: (family: "apt" | "apk" | "rpm" | "zypper"): Impact => {
+    const per = { apt: [2, 10, "dpkg's status database, debconf caches and logs (~2 MB on Debian bookworm) plus another `apt-get update`"], apk: [0.5, 3, "apk's installed database and index (~0.5 MB on Alpine 3.19)"], rpm: [10, 20, "the rpm database and dnf history (~10 MB on UBI 9) plus another metadata refresh"], zypper: [5, 10, "the rpm database and zypper's state (~5 MB on openSUSE Leap 15)"] } as const;
+    const [mb, seconds, what] = per[family];
+    return { bytes: mb * MB, seconds, basis: `each extra install layer stores a new copy of ${what}` };
+  },
   dependencyReinstall: (): Impact => ({ seconds: 60, basis: "a typical web app's dependency install (download + build) that reruns on every source change" }),
+  /** A Python dependency install from an index; 0 distributions means the count is unknown. */
+  dependencyInstall: (distributions: number): Impact =>
+    distributions > 0
+      ? { seconds: Math.max(10, Math.round(distributions * 1.5)), basis: `~1.5 s per distribution to resolve, download and install wheels (${distributions} in the project's manifests); source builds take far longer` }
+      : { seconds: 60, basis: "a typical web app's dependency install (download + build), the manifests being unknown" },
+  /** A system package install with the index refresh it needs. */
+  systemPackages: (packages: number): Impact => ({
+    seconds: 8 + 2 * Math.max(1, packages),
+    basis: `an index refresh (~8 s) plus ~2 s per requested package with its dependencies (${packages} requested) from Debian or Alpine mirrors`,
+  }),
+  /** Downloads a warm BuildKit cache mount saves on a rebuild that reruns the step. */
+  cacheMountDownloads: (packages: number): Impact => ({
+    seconds: Math.max(5, Math.max(1, packages)),
+    basis: `re-downloading ~1 s per package (${Math.max(1, packages)} named or from a manifest) when the step reruns without a warm cache`,
+  }),
 };
