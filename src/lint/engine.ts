@@ -52,7 +52,7 @@ export function lintModel(model: DockerfileModel, input: Omit<LintInput, "text" 
         findings.push({
           rule: meta.id,
           category: meta.category,
-          alsoCategories: meta.alsoCategories,
+          alsoCategories: options.alsoCategories ?? meta.alsoCategories,
           severity: input.config.severities.get(meta.id) ?? options.severity ?? meta.severity,
           message: options.message,
           span,

@@ -62,6 +62,8 @@ export interface CheckMeta {
 
 export interface ReportOptions {
   message: string;
+  /** Overrides the check's alsoCategories for this finding (`[]`: the main category only). */
+  alsoCategories?: Category[];
   impact?: Impact;
   fix?: Fix;
   severity?: Severity;
