@@ -2,6 +2,7 @@
 import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
+import buildToolchain from "./build-toolchain.js";
 import devServer from "./dev-server.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
 import interpreterMismatch from "./interpreter-mismatch.js";
@@ -10,12 +11,14 @@ import pathScriptsDir from "./path-scripts-dir.js";
 import pipCache from "./pip-cache.js";
 import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
+import runtimeLibraryMissing from "./runtime-library-missing.js";
 import shellFormCmd from "./shell-form-cmd.js";
 import splitPackageInstalls from "./split-package-installs.js";
 
 export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
+  buildToolchain,
   devServer,
   gunicornWorkerTmp,
   interpreterMismatch,
@@ -24,6 +27,7 @@ export const allChecks: Check[] = [
   pipCache,
   pythonDontWriteBytecode,
   pythonUnbuffered,
+  runtimeLibraryMissing,
   shellFormCmd,
   splitPackageInstalls,
 ];

@@ -22,6 +22,17 @@ export const estimates = {
   }),
   condaCache: (): Impact => ({ bytes: 300 * MB, basis: "conda's pkgs/ cache of tarballs and extracted packages for a typical scientific stack" }),
   toolchain: (): Impact => ({ bytes: 250 * MB, basis: "gcc, binutils, libc6-dev and headers on Debian bookworm (build-essential with its dependencies)" }),
+  /** Build tools shipped in a layer: compilers, other build tools, header packages, git. */
+  buildTools: (parts: { compilers: number; tools: number; headers: number; git: boolean }): Impact => {
+    const mb = (parts.compilers > 0 ? 250 : 0) + parts.tools * 15 + parts.headers * 4 + (parts.git ? 45 : 0);
+    const basis = [
+      parts.compilers > 0 ? "a compiler toolchain ~250 MB (gcc, binutils, libc6-dev: build-essential on Debian bookworm, build-base on Alpine)" : "",
+      parts.tools > 0 ? `~15 MB per other build tool (${parts.tools}: make, cmake, autotools)` : "",
+      parts.headers > 0 ? `~4 MB per header package with its -dev dependencies (${parts.headers})` : "",
+      parts.git ? "git with its perl and curl dependencies ~45 MB" : "",
+    ].filter(Boolean);
+    return { bytes: mb * MB, basis: basis.join("; ") };
+  },
   fullPythonBase: (): Impact => ({ bytes: 880 * MB, basis: "python:3.x (bookworm) is ~1.0 GB against ~125 MB for python:3.x-slim" }),
   pipSetuptools: (): Impact => ({ bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }),
   /** What one more package-installing layer rewrites, by package manager family. */

@@ -59,14 +59,16 @@ export function addsRepository(file: { source: { slice(span: { start: number; en
   return /sources\.list|add-apt-repository|apt-key|gpg\b|--dearmor|keyrings?\/|yum\.repos\.d|config-manager|rpm --import|\/etc\/apk\/repositories|zypper\s+(ar|addrepo)\b|epel-release|\.repo\b/.test(text);
 }
 
-export type ToolchainKind = "compiler" | "headers" | "git";
+export type ToolchainKind = "compiler" | "build-tool" | "headers" | "git";
 
-const COMPILERS = /^(gcc|g\+\+|gcc-c\+\+|cpp|clang|gfortran|gcc-gfortran|make|cmake|build-essential|build-base|cargo|rust|rustc|autoconf|automake|libtool)(-\d+(\.\d+)*)?$/;
+const COMPILERS = /^(gcc|g\+\+|gcc-c\+\+|cpp|clang|gfortran|gcc-gfortran|build-essential|build-base|cargo|rust|rustc)(-\d+(\.\d+)*)?$/;
+const BUILD_TOOLS = /^(make|cmake|autoconf|automake|libtool|ninja-build|meson)$/;
 
-/** What a package brings to a build: a compiler or build tool, headers (`-dev`/`-devel`), or git. */
+/** What a package brings to a build: a compiler, another build tool, headers (`-dev`/`-devel`), or git. */
 export function toolchainKind(name: string): ToolchainKind | undefined {
   const n = name.toLowerCase();
-  if (COMPILERS.test(n) || /^@?(development-tools|"?development tools"?)$/.test(n)) return "compiler";
+  if (COMPILERS.test(n) || /^@?(development-tools|development tools)$/.test(n)) return "compiler";
+  if (BUILD_TOOLS.test(n)) return "build-tool";
   if (/-dev$|-devel$/.test(n) || /^(linux-headers|kernel-headers|glibc-headers)$/.test(n)) return "headers";
   if (n === "git" || n === "git-core") return "git";
   return undefined;
