@@ -31,6 +31,11 @@ export interface InvalidCase extends ValidCase {
   output?: string;
   /** Files of the context after the fixes (e.g. a created .dockerignore). */
   outputFiles?: Record<string, string>;
+  /**
+   * The Dockerfile after applying this check's safe and suggestion fixes (`whittle fix --suggestions`); the result
+   * must parse as well as the input did and no suggestion may be rejected.
+   */
+  suggestionOutput?: string;
 }
 
 function run(check: Check, c: ValidCase) {
@@ -92,6 +97,11 @@ export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: I
           assert.deepEqual(run(check, { ...c, code: fixed.text, files: { ...ctxFiles, ...fixed.files } }).findings.filter((f) => f.fix?.kind === "safe").map((f) => f.message), [], "no safe-fixable finding remains");
         } else {
           assert.ok(!findings.some((f) => f.fix?.kind === "safe"), "a safe fix needs an expected output in the test");
+        }
+        if (c.suggestionOutput !== undefined) {
+          const fixed = fixText({ path: "Dockerfile", text: c.code, files: c.files ?? {}, target: c.target, checks: [check], suggestions: true });
+          assert.deepEqual(fixed.rejected, [], "no suggestion breaks the file");
+          assert.equal(fixed.text, c.suggestionOutput);
         }
       });
     });
