@@ -1,4 +1,4 @@
-import type { Stage } from "../dockerfile/model.js";
+import type { Stage, Word } from "../dockerfile/model.js";
 import { commandEnv, runCommands, type RunCommand } from "../dockerfile/query.js";
 import { findFlag, flagValue, hasFlag } from "../shell/invocation.js";
 import { pythonOp, requirementFiles, type PythonOp } from "../shell/python.js";
@@ -56,7 +56,7 @@ function checkCommand(ctx: CheckContext, rc: RunCommand): void {
   if (!op?.verb) return;
   const at = { start: op.inv.toolWord.span.start, end: op.verb.span.end };
   const exact = ctx.file.source.slice(op.verb.span) === op.verb.raw;
-  const report = (span: { start: number; end: number }, message: string, fix?: Fix) => ctx.report(span, { message, instruction: rc.ins, fix: exact ? fix : undefined });
+  const report = (span: { start: number; end: number } | Word, message: string, fix?: Fix) => ctx.report(span, { message, instruction: rc.ins, fix: exact ? fix : undefined });
   if (op.tool === "poetry" && op.action === "install") {
     if (hasFlag(op.args, "--no-dev", "--only-root")) return;
     const only = flagValue(op.args, "--only")?.value;
