@@ -1,0 +1,5 @@
+from django.urls import path
+
+from health.views import health
+
+urlpatterns = [path("health/", health)]

@@ -1,0 +1,1 @@
+"""Stock reports from CSV files."""

@@ -1,0 +1,1 @@
+"""Fetch a URL and print a one-line summary of the response."""
