@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
+import { registerCompare } from "./compare.js";
 import { registerLint } from "./lint.js";
 import { registerRules } from "./rules.js";
 import { VERSION } from "../version.js";
@@ -14,6 +15,7 @@ program
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
 registerLint(program);
+registerCompare(program);
 registerRules(program);
 
 export async function main(argv: string[]): Promise<number> {
