@@ -3,9 +3,12 @@ import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import devDependenciesShipped from "./dev-dependencies-shipped.js";
 import devServer from "./dev-server.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
+import heavyBase from "./heavy-base.js";
 import interpreterMismatch from "./interpreter-mismatch.js";
+import nonInteractiveInstall from "./non-interactive-install.js";
 import packageCache from "./package-cache.js";
 import pathScriptsDir from "./path-scripts-dir.js";
 import pipCache from "./pip-cache.js";
@@ -19,9 +22,12 @@ export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  devDependenciesShipped,
   devServer,
   gunicornWorkerTmp,
+  heavyBase,
   interpreterMismatch,
+  nonInteractiveInstall,
   packageCache,
   pathScriptsDir,
   pipCache,

@@ -88,7 +88,7 @@ export function baseImageFacts(ref: ImageRef): BaseImageFacts {
   if (repo === "ubuntu") return { ...UNKNOWN, known: true, family: "ubuntu", libc: "glibc", users: [...BASE_USERS, "ubuntu"], packageManager: "apt" };
   if (repo === "alpine") return { ...UNKNOWN, known: true, family: "alpine", variant: "alpine", libc: "musl", hasWget: true, users: [...BASE_USERS, "guest"], packageManager: "apk" };
   if (repo === "buildpack-deps") return { ...UNKNOWN, known: true, family: "buildpack-deps", libc: "glibc", toolchain: !/curl|scm/.test(tag), hasCurl: true, hasWget: true, users: BASE_USERS, packageManager: "apt" };
-  if (/^(continuumio\/(mini)?conda3?|condaforge\/(miniforge3|mambaforge)|mambaorg\/micromamba)$/.test(repo)) {
+  if (/^(continuumio\/(ana|mini)?conda3?|condaforge\/(miniforge3|mambaforge)|mambaorg\/micromamba)$/.test(repo)) {
     return { ...UNKNOWN, known: true, family: "conda", libc: "glibc", hasWget: repo.startsWith("continuumio"), users: repo.startsWith("mambaorg") ? ["root", "mambauser"] : BASE_USERS, nonRootByDefault: repo.startsWith("mambaorg"), packageManager: "apt" };
   }
   if (/^(ubi\d*\/|rhel\d*\/|rockylinux|almalinux|centos|fedora|amazonlinux|oraclelinux)/.test(repo) || repo === "rockylinux/rockylinux") {

@@ -34,6 +34,15 @@ export const estimates = {
     return { bytes: mb * MB, basis: basis.join("; ") };
   },
   fullPythonBase: (): Impact => ({ bytes: 880 * MB, basis: "python:3.x (bookworm) is ~1.0 GB against ~125 MB for python:3.x-slim" }),
+  /** Base images that carry a build toolchain or a distribution the runtime does not need, against a slim runtime. */
+  heavyBase: (kind: "buildpack-deps" | "s2i" | "miniconda" | "anaconda" | "distro-toolchain"): Impact =>
+    ({
+      "buildpack-deps": { bytes: 770 * MB, basis: "buildpack-deps:bookworm (~850 MB: compilers, headers, VCS tools) against debian:bookworm-slim (~75 MB)" },
+      s2i: { bytes: 800 * MB, basis: "the UBI 9 s2i python-311 builder image (~1 GB with gcc and headers) against a UBI minimal runtime with python3.11 (~200 MB)" },
+      miniconda: { bytes: 330 * MB, basis: "continuumio/miniconda3 (~450 MB) against python:3.x-slim (~125 MB)" },
+      anaconda: { bytes: 2900 * MB, basis: "continuumio/anaconda3 (~3 GB) against python:3.x-slim (~125 MB)" },
+      "distro-toolchain": { bytes: 330 * MB, basis: "ubuntu/debian with python3, pip and build-essential from apt (~450 MB) against python:3.x-slim (~125 MB)" },
+    })[kind],
   pipSetuptools: (): Impact => ({ bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }),
   /** What one more package-installing layer rewrites, by package manager family. */
   splitInstall: (family: "apt" | "apk" | "rpm" | "zypper"): Impact => {

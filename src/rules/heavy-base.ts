@@ -1,0 +1,162 @@
+import type { DockerfileModel, Stage } from "../dockerfile/model.js";
+import { runCommands } from "../dockerfile/query.js";
+import { invocation } from "../shell/invocation.js";
+import { pythonOp } from "../shell/python.js";
+import { baseImageFacts } from "./lib/base-images.js";
+import { estimates } from "./lib/estimates.js";
+import { startInstructions } from "./lib/start.js";
+import { installedNames, packageCommands, removedInSameRun, toolchainKind } from "./lib/system-packages.js";
+import { defineCheck, type Fix, type TextEdit } from "./types.js";
+
+/** Programs the full python image has and its -slim variant lacks. */
+const FULL_IMAGE_TOOLS = new Set(["gcc", "cc", "g++", "c++", "make", "cmake", "git", "curl", "wget", "ssh", "pkg-config", "patch", "svn", "hg"]);
+const DEBIAN_SUFFIX = /-(trixie|bookworm|bullseye|buster|stretch)$/;
+const DEBIAN_CODENAME = /^(trixie|bookworm|bullseye|buster|stretch)$/;
+
+/** The stage whose FROM names an image rather than another stage. */
+function rootOf(stage: Stage): Stage {
+  let s = stage;
+  while (s.parent) s = s.parent;
+  return s;
+}
+
+/** The -slim tag for a full python tag: 3.11 -> 3.11-slim, 3.11-bookworm -> 3.11-slim-bookworm, latest -> slim. */
+function slimTagEdit(stage: Stage): TextEdit | undefined {
+  const ref = stage.image;
+  if (ref.digest || ref.raw.includes("@")) return undefined;
+  const colon = ref.raw.lastIndexOf(":");
+  const word = stage.from.args[0];
+  if (!word || word.raw !== ref.raw) return undefined;
+  if (colon < 0 || colon < ref.raw.lastIndexOf("/")) return { start: word.span.end, end: word.span.end, text: ":slim" };
+  const rawTag = ref.raw.slice(colon + 1);
+  const tagStart = word.span.start + colon + 1;
+  if (rawTag === "latest") return { start: tagStart, end: tagStart + rawTag.length, text: "slim" };
+  if (DEBIAN_CODENAME.test(rawTag)) return { start: tagStart, end: tagStart, text: "slim-" };
+  const suffix = DEBIAN_SUFFIX.exec(rawTag);
+  if (suffix) return { start: tagStart + suffix.index, end: tagStart + suffix.index, text: "-slim" };
+  // A variable that expands to a tag with a distribution suffix cannot take "-slim" at its end.
+  if (rawTag.includes("$") && DEBIAN_SUFFIX.test(ref.tag ?? "")) return undefined;
+  return { start: tagStart + rawTag.length, end: tagStart + rawTag.length, text: "-slim" };
+}
+
+/** Full-image programs the shipped stages run without installing them. */
+function toolsUsed(file: DockerfileModel): string[] {
+  const shipped = file.stages.filter((s) => s.shipped);
+  const installed = new Set(shipped.flatMap((s) => packageCommands(s).flatMap((pc) => installedNames(pc.op))));
+  const used = new Set<string>();
+  for (const s of shipped) for (const rc of runCommands(s)) {
+    const tool = invocation(rc.cmd).tool;
+    if (FULL_IMAGE_TOOLS.has(tool) && !installed.has(tool === "cc" || tool === "c++" ? "gcc" : tool)) used.add(tool);
+  }
+  return [...used];
+}
+
+/** Do other built stages (builders that never ship) start from the same root stage? Then they may need its tools. */
+function sharedWithBuilders(file: DockerfileModel, root: Stage): Stage[] {
+  return file.stages.filter((s) => s.built && !s.shipped && rootOf(s) === root);
+}
+
+function usesConda(file: DockerfileModel): boolean {
+  const target = file.target!;
+  if (startInstructions(target).some((i) => /\b(conda|mamba|micromamba)\b/.test(file.source.slice(i.span)))) return true;
+  return file.stages.filter((s) => s.shipped).some((s) => runCommands(s).some((rc) => pythonOp(rc.cmd)?.tool === "conda"));
+}
+
+/** A shipped stage installs python3 from the distribution and a compiler it keeps. */
+function distroPythonWithToolchain(file: DockerfileModel): boolean {
+  let python = false;
+  let compiler = false;
+  for (const s of file.stages.filter((x) => x.shipped)) for (const pc of packageCommands(s)) {
+    if (pc.op.action !== "install") continue;
+    for (const name of installedNames(pc.op)) {
+      if (/^python3(\.\d+)?(-minimal|-full|-pip|-venv)?$/.test(name)) python = true;
+      if (toolchainKind(name) === "compiler" && !removedInSameRun(pc, name)) compiler = true;
+    }
+  }
+  return python && compiler;
+}
+
+export default defineCheck({
+  meta: {
+    id: "heavy-base",
+    title: "Final image starts from a heavy base",
+    category: "size",
+    severity: "warning",
+    fix: "suggestion",
+    productionOnly: true,
+    docs:
+      "The base image is usually most of an image's size. The full python:<version> image (~1 GB) carries compilers, " +
+      "headers, git and curl for building; python:<version>-slim (~125 MB) runs the same interpreter, so the full image " +
+      "costs ~880 MB in a final stage. The same holds for buildpack-deps (~850 MB), the UBI s2i python builder images, " +
+      "a conda image used only to run pip (miniconda3 ~450 MB, anaconda3 ~3 GB), and ubuntu/debian with python3 and " +
+      "build-essential from apt. Build what needs compiling in a builder stage on the heavy image and copy the venv " +
+      "into a slim runtime. The suggested fix changes the tag to its -slim variant when the shipped stages use none of " +
+      "the tools the slim image lacks and no builder stage shares the base. Silent when the target is a development stage.",
+  },
+  check(ctx) {
+    const target = ctx.file.target;
+    if (!target) return;
+    const root = rootOf(target);
+    if (root.image.scratch) return;
+    const facts = baseImageFacts(root.image);
+    const image = root.image.expanded;
+    const word = root.from.args[0];
+    if (!word) return;
+    if (facts.family === "python" && facts.variant === "full") {
+      if (/windows|nanoserver/i.test(root.image.tag ?? "")) return;
+      const tools = toolsUsed(ctx.file);
+      const builders = sharedWithBuilders(ctx.file, root);
+      const edit = tools.length === 0 && builders.length === 0 ? slimTagEdit(root) : undefined;
+      const why = tools.length > 0
+        ? ` (the shipped stages run ${tools.join(", ")}: install them or move that step to a builder stage)`
+        : builders.length > 0
+          ? ` (stage ${builders.map((b) => b.name ?? b.index).join(", ")} builds on it too: give the builders the full image and the runtime the slim one)`
+          : "";
+      const fix: Fix = { kind: "suggestion", description: `use the -slim variant${why}`, edits: edit ? [edit] : [] };
+      ctx.report(word, {
+        message: `${image} is the full image with compilers and headers (~1 GB): the -slim variant serves a runtime; build anything that compiles in a builder stage`,
+        impact: estimates.fullPythonBase(),
+        fix,
+        instruction: root.from,
+      });
+      return;
+    }
+    if (facts.family === "buildpack-deps" && facts.toolchain) {
+      ctx.report(word, {
+        message: `${image} carries compilers, headers and VCS tools (~850 MB): start the final stage from python:<version>-slim or debian:<codename>-slim`,
+        impact: estimates.heavyBase("buildpack-deps"),
+        fix: { kind: "suggestion", description: "build in a builder stage, ship a -slim base", edits: [] },
+        instruction: root.from,
+      });
+      return;
+    }
+    if (facts.family === "rhel" && facts.toolchain) {
+      ctx.report(word, {
+        message: `${image} is an s2i builder image with compilers and headers: ship a minimal runtime (ubi-minimal with python3 from microdnf) and build in a builder stage`,
+        impact: estimates.heavyBase("s2i"),
+        fix: { kind: "suggestion", description: "build in the s2i image, copy the venv into a minimal runtime", edits: [] },
+        instruction: root.from,
+      });
+      return;
+    }
+    if (facts.family === "conda" && !root.image.repository.startsWith("mambaorg/") && !usesConda(ctx.file)) {
+      const anaconda = root.image.repository.includes("anaconda");
+      ctx.report(word, {
+        message: `${image} is a conda distribution but the image never uses conda: python:<version>-slim serves pip installs`,
+        impact: estimates.heavyBase(anaconda ? "anaconda" : "miniconda"),
+        fix: { kind: "suggestion", description: "start from python:<version>-slim", edits: [] },
+        instruction: root.from,
+      });
+      return;
+    }
+    if ((facts.family === "ubuntu" || (facts.family === "debian" && facts.variant !== "slim")) && distroPythonWithToolchain(ctx.file)) {
+      ctx.report(word, {
+        message: `${image} with python3 and a compiler from apt: python:<version>-slim with a builder stage ships neither the toolchain nor the distribution extras`,
+        impact: estimates.heavyBase("distro-toolchain"),
+        severity: "info",
+        fix: { kind: "suggestion", description: "build in a builder stage, ship python:<version>-slim", edits: [] },
+        instruction: root.from,
+      });
+    }
+  },
+});
