@@ -5,6 +5,18 @@ import dockerignore from "@balena/dockerignore";
 // The package is CommonJS with a `default` property; ESM sees either shape depending on the loader.
 type IgnoreFactory = () => { add(patterns: string[]): { ignores(path: string): boolean } };
 const ignore = ((dockerignore as unknown as { default?: IgnoreFactory }).default ?? dockerignore) as unknown as IgnoreFactory;
+
+/** Docker's own .dockerignore matching for a list of patterns: does it exclude a context-relative path? */
+export function ignoreMatcher(patterns: string[]): (relativePath: string) => boolean {
+  const matcher = ignore().add(patterns);
+  return (p) => {
+    try {
+      return matcher.ignores(p.replace(/^\.\//, ""));
+    } catch {
+      return false;
+    }
+  };
+}
 import { parse as parseToml } from "smol-toml";
 
 /** The build context as lint sees it: .dockerignore and the Python manifests, read lazily and once. */
@@ -90,18 +102,11 @@ export function projectContext(dir: string | undefined, files: FileSource | unde
           .split(/\r?\n/)
           .map((l) => l.trim())
           .filter((l) => l !== "" && !l.startsWith("#"));
-        const matcher = ignore().add(patterns);
         return {
           path: dir ? join(dir, ".dockerignore") : ".dockerignore",
           text,
           patterns,
-          ignores: (p: string) => {
-            try {
-              return matcher.ignores(p.replace(/^\.\//, ""));
-            } catch {
-              return false;
-            }
-          },
+          ignores: ignoreMatcher(patterns),
         };
       }),
     pyproject: () =>

@@ -17,6 +17,7 @@ import pythonUnbuffered from "./python-unbuffered.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
 import shellFormCmd from "./shell-form-cmd.js";
 import splitPackageInstalls from "./split-package-installs.js";
+import variablesNeverExpand from "./variables-never-expand.js";
 
 export const allChecks: Check[] = [
   alpinePython,
@@ -36,4 +37,5 @@ export const allChecks: Check[] = [
   runtimeLibraryMissing,
   shellFormCmd,
   splitPackageInstalls,
+  variablesNeverExpand,
 ];
