@@ -27,11 +27,14 @@ export class ProgressParser {
   private current?: BuildStep;
   private readonly tail: string[] = [];
   private errorLine?: string;
+  /** BuildKit prefixes every line of a step with its number; the rest is its closing summary. */
+  private buildkit = false;
 
   constructor(private readonly onStep?: (step: BuildStep) => void) {}
 
   line(raw: string): void {
-    const line = raw.replace(/\r$/, "");
+    // The legacy builder colours the step's stderr; escapes would hide the engine's error line.
+    const line = raw.replace(/\x1b\[[0-9;]*m/g, "").replace(/\r$/, "");
     this.tail.push(line);
     if (this.tail.length > KEEP_LINES) this.tail.shift();
     if (/^(error|ERROR):? /.test(line) || line.startsWith("failed to solve") || line.startsWith("The command '")) {
@@ -39,6 +42,7 @@ export class ProgressParser {
     }
     const bkStep = BUILDKIT_STEP.exec(line);
     if (bkStep) {
+      this.buildkit = true;
       if (bkStep[2].startsWith("[internal]")) return;
       const step: BuildStep = { name: bkStep[2], cached: false, output: [] };
       this.steps.set(bkStep[1], step);
@@ -57,6 +61,7 @@ export class ProgressParser {
       } else if (!/^(DONE|sha256:|resolve |extracting |transferring |writing |naming |exporting )/.test(bkLine[2])) keep(step, bkLine[2]);
       return;
     }
+    if (this.buildkit) return;
     const legacy = LEGACY_STEP.exec(line);
     if (legacy) {
       const step: BuildStep = { name: line, cached: false, output: [] };
