@@ -3,10 +3,12 @@ import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import depsAfterSource from "./deps-after-source.js";
 import devDependenciesShipped from "./dev-dependencies-shipped.js";
 import devServer from "./dev-server.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
 import heavyBase from "./heavy-base.js";
+import heredocSetE from "./heredoc-set-e.js";
 import interpreterMismatch from "./interpreter-mismatch.js";
 import nonInteractiveInstall from "./non-interactive-install.js";
 import packageCache from "./package-cache.js";
@@ -23,10 +25,12 @@ export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  depsAfterSource,
   devDependenciesShipped,
   devServer,
   gunicornWorkerTmp,
   heavyBase,
+  heredocSetE,
   interpreterMismatch,
   nonInteractiveInstall,
   packageCache,
