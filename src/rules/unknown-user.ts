@@ -1,0 +1,157 @@
+import type { Instruction, Stage, Word } from "../dockerfile/model.js";
+import { flag, inheritedInstructions } from "../dockerfile/query.js";
+import { invocation, positionals } from "../shell/invocation.js";
+import { baseImageFacts } from "./lib/base-images.js";
+import { expandVars } from "./lib/python-env.js";
+import { defineCheck, type CheckContext } from "./types.js";
+import type { Span } from "../text/source.js";
+
+interface Accounts {
+  users: Set<string>;
+  groups: Set<string>;
+}
+
+const DEBIAN_USERS = "root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody _apt";
+const DEBIAN_GROUPS =
+  "root daemon bin sys adm tty disk lp mail news uucp man proxy kmem dialout fax voice cdrom floppy tape sudo audio dip www-data backup operator list irc src gnats shadow utmp video sasl plugdev staff games users nogroup";
+const ALPINE_USERS = "root bin daemon adm lp sync shutdown halt mail news uucp operator man postmaster cron ftp sshd at squid xfs games cyrus vpopmail ntp smmsp guest nobody";
+const ALPINE_GROUPS =
+  "root bin daemon sys adm tty disk lp mem kmem wheel floppy mail news uucp man cron console audio cdrom dialout ftp sshd input at tape video netdev readproc squid xfs kvm games shadow cdrw www-data usb vpopmail users ntp nofiles smmsp locate abuild utmp ping nogroup nobody";
+
+/** Accounts the base image defines; undefined when the base is not one whose /etc/passwd is known. */
+function baseAccounts(stage: Stage): Accounts | undefined {
+  const facts = baseImageFacts(stage.image);
+  const split = (s: string) => s.split(" ");
+  let users: string[];
+  let groups: string[];
+  switch (facts.family) {
+    case "python":
+    case "debian":
+    case "ubuntu":
+    case "buildpack-deps":
+      [users, groups] = facts.libc === "musl" ? [split(ALPINE_USERS), split(ALPINE_GROUPS)] : [split(DEBIAN_USERS), split(DEBIAN_GROUPS)];
+      break;
+    case "alpine":
+      [users, groups] = [split(ALPINE_USERS), split(ALPINE_GROUPS)];
+      break;
+    case "distroless":
+    case "chainguard":
+      [users, groups] = [["root", "nonroot", "nobody"], ["root", "nonroot", "nobody", "tty"]];
+      break;
+    case "scratch":
+      [users, groups] = [[], []];
+      break;
+    default:
+      return undefined;
+  }
+  return { users: new Set([...users, ...facts.users]), groups: new Set([...groups, ...facts.users]) };
+}
+
+const ACCOUNT_FLAGS = new Set([
+  "-u", "-g", "-G", "-d", "-s", "-c", "-k", "-e", "-f", "-K", "-p", "-R", "-P", "-Z", "-b", "-h",
+  "--uid", "--gid", "--groups", "--home-dir", "--home", "--shell", "--comment", "--gecos", "--skel", "--expiredate",
+  "--inactive", "--key", "--password", "--root", "--prefix", "--selinux-user", "--base-dir", "--ingroup", "--firstuid",
+  "--lastuid", "--conf", "--firstgid", "--lastgid",
+]);
+
+/**
+ * Accounts the stage and its FROM ancestors create. Undefined when they may create accounts we cannot name
+ * (names in variables, /etc/passwd edited or copied in).
+ */
+function createdAccounts(ctx: CheckContext, stage: Stage): Accounts | undefined {
+  const out: Accounts = { users: new Set(), groups: new Set() };
+  for (const ins of inheritedInstructions(stage)) {
+    if ((ins.keyword === "COPY" || ins.keyword === "ADD") && /\/etc\/(passwd|group)\b/.test(ctx.file.source.slice(ins.span))) return undefined;
+    if (ins.keyword !== "RUN" || !ins.shell) continue;
+    if (/\/etc\/(passwd|group)\b/.test(ctx.file.source.slice(ins.span))) return undefined;
+    for (const cmd of ins.shell.commands) {
+      const inv = invocation(cmd);
+      if (!["useradd", "adduser", "groupadd", "addgroup"].includes(inv.tool)) continue;
+      const pos = positionals(inv.args, ACCOUNT_FLAGS);
+      if (pos.length === 0) continue;
+      const names = pos.map((w) => expandVars(ins.stage ?? stage, ins, w.text));
+      if (names.some((n) => n.includes("$"))) return undefined;
+      if (inv.tool === "useradd") {
+        out.users.add(names.at(-1)!);
+        out.groups.add(names.at(-1)!);
+      } else if (inv.tool === "groupadd") out.groups.add(names.at(-1)!);
+      else if (names.length === 1) {
+        // adduser NAME creates the user and its group; addgroup NAME a group; with two names they add a member
+        if (inv.tool === "adduser") out.users.add(names[0]);
+        out.groups.add(names[0]);
+      }
+    }
+  }
+  return out;
+}
+
+
+/** `user:group` at an offset, each part with its own span. */
+function spec(text: string, start: number): Array<{ name: string; kind: "user" | "group"; span: Span }> {
+  const [user, group] = text.split(":");
+  const out: Array<{ name: string; kind: "user" | "group"; span: Span }> = [];
+  if (user) out.push({ name: user, kind: "user", span: { start, end: start + user.length } });
+  if (group) out.push({ name: group, kind: "group", span: { start: start + user.length + 1, end: start + user.length + 1 + group.length } });
+  return out;
+}
+
+function references(ctx: CheckContext, stage: Stage): Array<{ name: string; kind: "user" | "group"; span: Span; ins: Instruction; what: string }> {
+  const out: ReturnType<typeof references> = [];
+  const exact = (w: Word) => ctx.file.source.slice(w.span) === w.text;
+  for (const ins of stage.instructions) {
+    if (ins.keyword === "USER" && ins.args[0] && exact(ins.args[0])) {
+      out.push(...spec(ins.args[0].text, ins.args[0].span.start).map((r) => ({ ...r, ins, what: "USER" })));
+    } else if (ins.keyword === "COPY" || ins.keyword === "ADD") {
+      const chown = flag(ins, "chown");
+      if (chown?.value && chown.valueSpan) out.push(...spec(chown.value, chown.valueSpan.start).map((r) => ({ ...r, ins, what: `${ins.keyword} --chown` })));
+    } else if (ins.keyword === "RUN" && ins.shell) {
+      for (const cmd of ins.shell.commands) {
+        const inv = invocation(cmd);
+        if ((inv.tool !== "chown" && inv.tool !== "chgrp") || inv.args.some((w) => w.text.startsWith("--reference"))) continue;
+        const owner = positionals(inv.args, new Set(["--from"]))[0];
+        if (!owner || !owner.literal || !exact(owner)) continue;
+        const parts = inv.tool === "chgrp" ? [{ name: owner.text, kind: "group" as const, span: owner.span }] : spec(owner.text, owner.span.start);
+        out.push(...parts.map((r) => ({ ...r, ins, what: inv.tool })));
+      }
+    }
+  }
+  return out.filter((r) => r.name !== "" && !/^\d+$/.test(r.name) && !r.name.includes("$"));
+}
+
+export default defineCheck({
+  meta: {
+    id: "unknown-user",
+    title: "user or group that does not exist in the image",
+    category: "correctness",
+    severity: "error",
+    fix: "none",
+    docs:
+      "`USER app`, `COPY --chown=app:app` and `RUN chown app ...` look the name up in the image's /etc/passwd and " +
+      "/etc/group. When no earlier step created it (useradd/adduser/groupadd/addgroup in the stage or a stage it builds " +
+      "on) and the base image does not define it, COPY and RUN fail the build, and USER fails only when the container " +
+      "starts (\"unable to find user app: no matching entries in passwd file\"). Create the account first, or use a " +
+      "numeric uid:gid, which needs no entry. Checked against what Debian, Ubuntu, Alpine, python:*, distroless and " +
+      "Chainguard images define; silent for other bases, and when the Dockerfile writes /etc/passwd itself or creates " +
+      "accounts from variables.",
+  },
+  check(ctx) {
+    for (const stage of ctx.file.stages) {
+      let root = stage;
+      while (root.parent) root = root.parent;
+      const base = baseAccounts(root);
+      if (!base) continue;
+      const refs = references(ctx, stage);
+      if (refs.length === 0) continue;
+      const created = createdAccounts(ctx, stage);
+      if (!created) continue;
+      for (const r of refs) {
+        const known = r.kind === "user" ? base.users.has(r.name) || created.users.has(r.name) : base.groups.has(r.name) || created.groups.has(r.name);
+        if (known) continue;
+        ctx.report(r.span, {
+          message: `${r.what} names the ${r.kind} "${r.name}", which ${root.image.raw} does not define and no earlier step creates`,
+          instruction: r.ins,
+        });
+      }
+    }
+  },
+});
