@@ -3,10 +3,13 @@ import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import contextBloat from "./context-bloat.js";
+import contextSecrets from "./context-secrets.js";
 import depsAfterSource from "./deps-after-source.js";
 import devDependenciesShipped from "./dev-dependencies-shipped.js";
 import devServer from "./dev-server.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
+import healthcheckToolMissing from "./healthcheck-tool-missing.js";
 import heavyBase from "./heavy-base.js";
 import heredocSetE from "./heredoc-set-e.js";
 import interpreterMismatch from "./interpreter-mismatch.js";
@@ -19,16 +22,20 @@ import pythonUnbuffered from "./python-unbuffered.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
 import shellFormCmd from "./shell-form-cmd.js";
 import splitPackageInstalls from "./split-package-installs.js";
+import unknownUser from "./unknown-user.js";
 import variablesNeverExpand from "./variables-never-expand.js";
 
 export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  contextBloat,
+  contextSecrets,
   depsAfterSource,
   devDependenciesShipped,
   devServer,
   gunicornWorkerTmp,
+  healthcheckToolMissing,
   heavyBase,
   heredocSetE,
   interpreterMismatch,
@@ -41,5 +48,6 @@ export const allChecks: Check[] = [
   runtimeLibraryMissing,
   shellFormCmd,
   splitPackageInstalls,
+  unknownUser,
   variablesNeverExpand,
 ];

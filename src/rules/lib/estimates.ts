@@ -43,6 +43,14 @@ export const estimates = {
       anaconda: { bytes: 2900 * MB, basis: "continuumio/anaconda3 (~3 GB) against python:3.x-slim (~125 MB)" },
       "distro-toolchain": { bytes: 330 * MB, basis: "ubuntu/debian with python3, pip and build-essential from apt (~450 MB) against python:3.x-slim (~125 MB)" },
     })[kind],
+  /** Build-context entries a whole-context COPY brings in, with their typical sizes. */
+  contextEntries: (entries: Array<{ label: string; mb?: number }>, shipped: boolean): Impact => {
+    const sized = entries.filter((e) => (e.mb ?? 0) > 0);
+    const what = sized.map((e) => `${e.label} ~${e.mb} MB`).join(", ");
+    return shipped
+      ? { bytes: sized.reduce((n, e) => n + (e.mb ?? 0), 0) * MB, basis: `typical sizes in a Python project: ${what}` }
+      : { basis: `sent to the builder on every build and a reason for the COPY to miss the cache (${what}); the stage does not ship` };
+  },
   pipSetuptools: (): Impact => ({ bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }),
   /** What one more package-installing layer rewrites, by package manager family. */
   splitInstall: (family: "apt" | "apk" | "rpm" | "zypper"): Impact => {
