@@ -8,6 +8,7 @@ import contextSecrets from "./context-secrets.js";
 import depsAfterSource from "./deps-after-source.js";
 import devDependenciesShipped from "./dev-dependencies-shipped.js";
 import devServer from "./dev-server.js";
+import devTarget from "./dev-target.js";
 import gunicornWorkerTmp from "./gunicorn-worker-tmp.js";
 import healthcheckToolMissing from "./healthcheck-tool-missing.js";
 import heavyBase from "./heavy-base.js";
@@ -21,9 +22,12 @@ import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
 import shellFormCmd from "./shell-form-cmd.js";
+import shellSyntax from "./shell-syntax.js";
 import splitPackageInstalls from "./split-package-installs.js";
+import syntaxError from "./syntax-error.js";
 import unknownUser from "./unknown-user.js";
 import variablesNeverExpand from "./variables-never-expand.js";
+import volatileBeforeStable from "./volatile-before-stable.js";
 
 export const allChecks: Check[] = [
   alpinePython,
@@ -34,6 +38,7 @@ export const allChecks: Check[] = [
   depsAfterSource,
   devDependenciesShipped,
   devServer,
+  devTarget,
   gunicornWorkerTmp,
   healthcheckToolMissing,
   heavyBase,
@@ -47,7 +52,10 @@ export const allChecks: Check[] = [
   pythonUnbuffered,
   runtimeLibraryMissing,
   shellFormCmd,
+  shellSyntax,
   splitPackageInstalls,
+  syntaxError,
   unknownUser,
   variablesNeverExpand,
+  volatileBeforeStable,
 ];
