@@ -1,0 +1,46 @@
+import syntaxError from "../../src/rules/syntax-error.js";
+import { ruleTester } from "../helpers/rule-tester.js";
+
+ruleTester(syntaxError, {
+  valid: [
+    { name: "well-formed", code: "ARG PY=3.12\nFROM python:${PY}-slim AS base\nRUN pip install --no-cache-dir flask\nFROM base\nCMD [\"flask\", \"run\"]\n" },
+    { name: "lower-case keywords", code: "from python:3.12-slim\nrun echo hi\n" },
+    { name: "comments and directives", code: "# syntax=docker/dockerfile:1\n# escape=\\\n# a comment\nFROM python:3.12-slim\n" },
+    { name: "onbuild and healthcheck", code: "FROM python:3.12-slim\nONBUILD COPY . /app\nHEALTHCHECK NONE\nSTOPSIGNAL SIGINT\n" },
+    { name: "existing target", code: "FROM python:3.12-slim AS build\nFROM python:3.12-slim AS prod\n", target: "build" },
+    { name: "heredoc", code: "FROM python:3.12-slim\nRUN <<EOF\nset -e\necho hi\nEOF\n" },
+  ],
+  invalid: [
+    {
+      name: "unknown instructions, the rest still linted",
+      code: "FROM python:3.11-slim\nRUNN apt-get update\nCOPPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+      errors: [{ line: 2, column: 1, endColumn: 5, message: "unknown instruction \"RUNN\"", severity: "error" }, { line: 3, column: 1, message: "COPPY" }],
+    },
+    {
+      name: "instruction before FROM",
+      code: "RUN echo hi\nFROM python:3.12-slim\n",
+      errors: [{ line: 1, column: 1, message: "RUN before the first FROM" }],
+    },
+    {
+      name: "FROM without an image",
+      code: "FROM\nRUN echo hi\n",
+      errors: [{ line: 1, column: 1, message: "FROM without an image" }],
+    },
+    {
+      name: "FROM with stray words",
+      code: "FROM python:3.12-slim builder\n",
+      errors: [{ line: 1, column: 23, message: "FROM takes an image" }],
+    },
+    {
+      name: "missing target",
+      code: "FROM python:3.12-slim AS app\n",
+      target: "prod",
+      errors: [{ line: 1, column: 1, message: "target stage \"prod\" not found" }],
+    },
+    {
+      name: "no FROM at all",
+      code: "ARG X=1\n",
+      errors: [{ line: 1, column: 1, message: "no FROM instruction" }],
+    },
+  ],
+});
