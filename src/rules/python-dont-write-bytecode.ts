@@ -1,5 +1,5 @@
-import { commandEnv, commandsIn, envAt, stagesOf } from "../dockerfile/query.js";
-import type { DockerfileModel } from "../dockerfile/model.js";
+import { commandEnv, commandsIn, envAt, flag, inheritedInstructions, stagesOf, userAt } from "../dockerfile/query.js";
+import type { DockerfileModel, Stage } from "../dockerfile/model.js";
 import { hasFlag, invocation } from "../shell/invocation.js";
 import { pythonOp } from "../shell/python.js";
 import { baseImageFacts } from "./lib/base-images.js";
@@ -21,6 +21,20 @@ function precompiles(file: DockerfileModel): boolean {
   });
 }
 
+/**
+ * Can the app write next to its code? Not when it runs as a non-root user and nothing hands files to that user
+ * (COPY --chown, RUN chown): root-owned code directories make Python skip the write.
+ */
+function codeWritable(stage: Stage, nonRootBase: boolean): boolean {
+  const chain = inheritedInstructions(stage);
+  const user = userAt(stage);
+  const nonRoot = chain.some((i) => i.keyword === "USER") ? !/^(root|0)(:|$)/.test(user) : nonRootBase;
+  if (!nonRoot) return true;
+  return chain.some(
+    (i) => ((i.keyword === "COPY" || i.keyword === "ADD") && flag(i, "chown")) || (i.keyword === "RUN" && (i.shell?.commands ?? []).some((c) => invocation(c).tool === "chown")),
+  );
+}
+
 export default defineCheck({
   meta: {
     id: "python-dont-write-bytecode",
@@ -36,7 +50,8 @@ export default defineCheck({
       "bytecode are then compiled in memory at every start (milliseconds for a small service, a second or more for a " +
       "large Django project). The best of both is to precompile at build time (`python -m compileall`, " +
       "UV_COMPILE_BYTECODE=1, `pip install --compile`), and this check is silent when the Dockerfile does so, when the " +
-      "interpreter runs with -B, when the image starts no Python app, and for base images it does not know.",
+      "interpreter runs with -B, when the app runs as a non-root user that owns none of the copied files (Python then " +
+      "cannot write the caches), when the image starts no Python app, and for base images it does not know.",
   },
   check(ctx) {
     const stage = ctx.target;
@@ -46,7 +61,7 @@ export default defineCheck({
     if (imageEnv(stage, "PYTHONDONTWRITEBYTECODE")) return;
     const apps = pythonStartCommands(ctx.file, stage, ctx.project);
     if (apps.length === 0 || apps.some((a) => a.inv.env.PYTHONDONTWRITEBYTECODE || interpreterOption(a.cmd, "B"))) return;
-    if (precompiles(ctx.file)) return;
+    if (precompiles(ctx.file) || !codeWritable(stage, facts.nonRootByDefault)) return;
     const app = apps[0];
     ctx.report(app.inv.toolWord, {
       message: `${app.inv.tool} writes __pycache__ into the container layer at run time: set PYTHONDONTWRITEBYTECODE=1, or precompile at build time`,

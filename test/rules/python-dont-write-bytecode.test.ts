@@ -16,8 +16,16 @@ ruleTester(pythonDontWriteBytecode, {
     { name: "python -B", code: "FROM python:3.12-slim\nCMD [\"python\", \"-B\", \"app.py\"]\n" },
     { name: "no app", code: "FROM python:3.12-slim\nRUN pip install --no-cache-dir requests\n" },
     { name: "unknown base", code: "FROM corp/python-base:3.12\nCMD [\"python\", \"app.py\"]\n" },
+    { name: "non-root user that owns no code cannot write caches", code: "FROM python:3.12-slim\nRUN useradd app\nCOPY . /app\nUSER app\nCMD [\"python\", \"/app/main.py\"]\n" },
+    { name: "distroless nonroot runs as non-root by default", code: "FROM python:3.11-slim AS build\nRUN python -m venv /venv\nFROM gcr.io/distroless/python3-debian12:nonroot\nCOPY --from=build /venv /venv\nCOPY app/ /app/\nENTRYPOINT [\"/venv/bin/python\", \"-m\", \"app\"]\n" },
   ],
   invalid: [
+    {
+      name: "non-root user that owns the code",
+      code: "FROM python:3.12-slim\nRUN useradd app\nCOPY --chown=app:app . /app\nUSER app\nCMD [\"python\", \"/app/main.py\"]\n",
+      errors: [{ line: 5, column: 6 }],
+      output: "FROM python:3.12-slim\nENV PYTHONDONTWRITEBYTECODE=1\nRUN useradd app\nCOPY --chown=app:app . /app\nUSER app\nCMD [\"python\", \"/app/main.py\"]\n",
+    },
     {
       name: "plain app",
       code: "FROM python:3.12-slim\nCMD [\"python\", \"app.py\"]\n",
