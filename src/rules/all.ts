@@ -3,6 +3,7 @@ import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import chownAfterCopy from "./chown-after-copy.js";
 import contextBloat from "./context-bloat.js";
 import contextSecrets from "./context-secrets.js";
 import depsAfterSource from "./deps-after-source.js";
@@ -33,6 +34,7 @@ export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  chownAfterCopy,
   contextBloat,
   contextSecrets,
   depsAfterSource,
