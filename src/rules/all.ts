@@ -27,6 +27,7 @@ import shellSyntax from "./shell-syntax.js";
 import splitPackageInstalls from "./split-package-installs.js";
 import syntaxError from "./syntax-error.js";
 import unknownUser from "./unknown-user.js";
+import updateWithoutInstall from "./update-without-install.js";
 import variablesNeverExpand from "./variables-never-expand.js";
 import volatileBeforeStable from "./volatile-before-stable.js";
 
@@ -58,6 +59,7 @@ export const allChecks: Check[] = [
   splitPackageInstalls,
   syntaxError,
   unknownUser,
+  updateWithoutInstall,
   variablesNeverExpand,
   volatileBeforeStable,
 ];

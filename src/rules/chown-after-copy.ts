@@ -1,4 +1,4 @@
-import type { DockerfileModel, Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
+import type { Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
 import { inheritedInstructions } from "../dockerfile/query.js";
 import { invocation } from "../shell/invocation.js";
 import { pythonOp, installsProject } from "../shell/python.js";
