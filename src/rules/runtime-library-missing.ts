@@ -3,7 +3,7 @@ import { runCommands } from "../dockerfile/query.js";
 import { systemPackageOp, type SystemManager } from "../shell/packages.js";
 import { baseImageFacts } from "./lib/base-images.js";
 import { insertLinesAfter } from "./lib/edits.js";
-import { shippedEnvCopies } from "./lib/python-env.js";
+import { shippedEnvCopies, shippedWheelCopies } from "./lib/python-env.js";
 import { baseShipsPackage, runtimePackagesFor } from "./lib/runtime-libs.js";
 import { defineCheck } from "./types.js";
 
@@ -43,7 +43,7 @@ export default defineCheck({
     docs:
       "A builder stage that installs library headers (libpq-dev, libffi-dev, libjpeg-dev, libxml2-dev...) compiles " +
       "Python extensions that link against the matching shared library (libpq.so.5 for psycopg2, libxml2 for lxml). " +
-      "When the final stage receives the builder's venv or site-packages but not the runtime package (libpq5, libxml2...), " +
+      "When the final stage receives the builder's venv, site-packages or wheels but not the runtime package (libpq5, libxml2...), " +
       "the image builds and then fails at import time with `ImportError: libpq.so.5: cannot open shared object file`. " +
       "Install the runtime package, not the -dev one, in the final stage (a few hundred KB to a few MB, against tens of " +
       "MB for headers and compilers). The check knows what python:*-slim/-alpine, Debian, Ubuntu and Alpine ship (the " +
@@ -56,7 +56,7 @@ export default defineCheck({
     const manager = facts.packageManager;
     if (!manager) return;
     const have = new Set(installed(target).map((i) => i.pkg));
-    for (const copy of shippedEnvCopies(ctx.file)) {
+    for (const copy of [...shippedEnvCopies(ctx.file), ...shippedWheelCopies(ctx.file)]) {
       const missing: string[] = [];
       const because: string[] = [];
       for (const { pkg, manager: m } of installed(copy.from)) {

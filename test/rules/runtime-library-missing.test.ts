@@ -15,7 +15,8 @@ ruleTester(runtimeLibraryMissing, {
     { name: "full python image ships it", code: `${APT_BUILDER}FROM python:3.12\nCOPY --from=build /opt/venv /opt/venv\n` },
     { name: "headers installed in the final stage too", code: `${APT_BUILDER}FROM python:3.12-slim\nRUN apt-get update && apt-get install -y libpq-dev\nCOPY --from=build /opt/venv /opt/venv\n` },
     { name: "slim already has libffi and libssl", code: "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y gcc libffi-dev libssl-dev\nRUN pip install --prefix=/install cryptography\nFROM python:3.12-slim\nCOPY --from=build /install /usr/local\n" },
-    { name: "only wheels copied", code: "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y libpq-dev gcc\nRUN pip wheel -w /wheels psycopg2\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\n" },
+    { name: "wheels of a stage without headers", code: "FROM python:3.12-slim AS build\nRUN pip wheel -w /wheels flask\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\n" },
+    { name: "other files of a builder with headers", code: "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y libpq-dev\nRUN make docs\nFROM python:3.12-slim\nCOPY --from=build /src/site /srv/site\n" },
     { name: "unknown final base", code: `${APT_BUILDER}FROM corp/runtime:1\nCOPY --from=build /opt/venv /opt/venv\n` },
     { name: "installed in a parent stage", code: `${APT_BUILDER}FROM python:3.12-slim AS base\nRUN apt-get update && apt-get install -y libpq5=15.* && rm -rf /var/lib/apt/lists/*\nFROM base\nCOPY --from=build /opt/venv /opt/venv\n` },
     { name: "Alpine runtime library", code: "FROM python:3.12-alpine AS build\nRUN apk add --no-cache build-base postgresql-dev && pip install --prefix=/install psycopg2\nFROM python:3.12-alpine\nRUN apk add --no-cache libpq\nCOPY --from=build /install /usr/local\n" },
@@ -40,6 +41,11 @@ ruleTester(runtimeLibraryMissing, {
       name: "Debian slim base with a venv from uv",
       code: "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y libxml2-dev libxslt1-dev\nWORKDIR /app\nRUN uv sync --frozen --no-dev\nFROM debian:bookworm-slim\nCOPY --from=build /app/.venv /app/.venv\n",
       errors: [{ line: 6, column: 19, message: "libxml2 libxslt1.1" }],
+    },
+    {
+      name: "wheelhouse installed in the final stage",
+      code: "FROM python:3.11-slim-bookworm AS builder\nRUN apt-get update && apt-get install -y --no-install-recommends gcc libpq-dev libjpeg62-turbo-dev zlib1g-dev\nWORKDIR /src\nRUN pip wheel --no-cache-dir --wheel-dir wheels -r requirements.txt\nFROM python:3.11-slim-bookworm\nCOPY --from=builder /src/wheels /wheels\nRUN pip install --no-index --find-links=/wheels /wheels/*\n",
+      errors: [{ line: 6, column: 21, message: "built against libpq-dev, libjpeg62-turbo-dev, but the final stage lacks the runtime libraries: install libpq5 libjpeg62-turbo" }],
     },
     {
       name: "pip --target directory",

@@ -175,3 +175,36 @@ export function pathEntries(file: DockerfileModel, stage: Stage): PathEntry[] {
   }
   return entries;
 }
+
+/** Wheel directories a stage fills with `pip wheel -w DIR` (with its FROM ancestors). */
+export function wheelDirs(stage: Stage): string[] {
+  const out = new Set<string>();
+  for (const rc of runCommandsOfChain(stage)) {
+    const op = pythonOp(rc.cmd);
+    if (!op || (op.tool !== "pip" && op.tool !== "uv-pip") || op.action !== "wheel") continue;
+    out.add(resolvePath(rc.stage, rc.ins, flagValue(op.args, "-w", "--wheel-dir")?.value ?? "."));
+  }
+  return [...out];
+}
+
+/** COPY --from instructions into shipped stages that bring wheels built in another stage. */
+export function shippedWheelCopies(file: DockerfileModel): Array<Omit<EnvCopy, "kind">> {
+  const out: Array<Omit<EnvCopy, "kind">> = [];
+  for (const stage of file.stages.filter((s) => s.shipped)) {
+    for (const ins of stage.instructions) {
+      const ref = ins.keyword === "COPY" ? flag(ins, "from")?.value : undefined;
+      const from = ref ? stageNamed(file, ref) : undefined;
+      if (!from || from.index >= stage.index) continue;
+      const words = ins.json ?? ins.args;
+      const destWord = words.at(-1);
+      if (!destWord || words.length < 2) continue;
+      const dirs = wheelDirs(from);
+      for (const srcWord of words.slice(0, -1)) {
+        const src = resolvePath(from, undefined, srcWord.text);
+        if (!dirs.some((d) => src === d || src.startsWith(`${d}/`))) continue;
+        out.push({ ins, stage, from, src, srcWord, dest: resolvePath(stage, ins, destWord.text), destWord });
+      }
+    }
+  }
+  return out;
+}
