@@ -1,0 +1,339 @@
+import { createHash, hash as oneShotHash, type Hash } from "node:crypto";
+import { createGunzip, type Gunzip } from "node:zlib";
+import { Decompress } from "fzstd";
+import { InputError } from "../errors.js";
+import { TarParser, type EntrySink, type TarHeader } from "./tar.js";
+
+/**
+ * One layer blob (gzip, zstd or plain tar, told apart by its first bytes) turned into path records:
+ * the only thing kept is per-path metadata and a content hash, never the bytes themselves.
+ */
+
+export type EntryKind = "file" | "dir" | "symlink" | "hardlink" | "other" | "whiteout" | "opaque" | "marker";
+
+export interface LayerEntry {
+  /** Absolute, normalized: "/usr/bin/python3". For whiteouts, the path they delete; for opaque markers, their directory. */
+  path: string;
+  kind: EntryKind;
+  /** Bytes the tar entry stores (0 for links, directories and whiteouts). */
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Symlink target as written, or the normalized path a hardlink points at. */
+  link?: string;
+  /** SHA-1 of the content (base64) for files with content. */
+  hash?: string;
+}
+
+export type Compression = "gzip" | "zstd" | "none";
+
+export interface LayerRecord {
+  entries: LayerEntry[];
+  /** Bytes of the uncompressed layer tar. */
+  tarBytes: number;
+  /** Bytes of the blob as stored (compressed when compressed). */
+  blobBytes: number;
+  compression: Compression;
+  /** Contents of the files the capture rule asked for (dist-info RECORDs, dpkg status...). */
+  captured: Map<string, Buffer>;
+}
+
+export interface LayerLimits {
+  /** Decompressed bytes allowed per compressed byte. */
+  maxRatio: number;
+  /** Decompressed bytes always allowed, whatever the ratio. */
+  ratioFloor: number;
+  maxEntries: number;
+  /** Largest zstd window or frame buffer accepted (fzstd allocates it up front). */
+  maxZstdWindow: number;
+}
+
+export const DEFAULT_LIMITS: LayerLimits = {
+  maxRatio: 200,
+  ratioFloor: 256 * 1024 * 1024,
+  maxEntries: 5_000_000,
+  maxZstdWindow: 512 * 1024 * 1024,
+};
+
+/** Whether to keep the content of the file at `path` (of `size` bytes) for later reading. */
+export type CaptureRule = (path: string, size: number) => boolean;
+
+const GZIP_CHUNK = 256 * 1024;
+const MAX_PATH = 4096;
+
+/**
+ * Reads one layer blob pushed in chunks. `write` returns a promise when the caller should wait
+ * (decompressor back-pressure); `end` resolves with the record once everything is parsed.
+ */
+export class LayerReader implements EntrySink {
+  private head: Buffer[] = [];
+  private headLen = 0;
+  private sinkChunk: ((chunk: Buffer) => void) | undefined;
+  private gunzip: Gunzip | undefined;
+  private zstd: Decompress | undefined;
+  private parser: TarParser;
+  private failure: Error | undefined;
+  private blobBytes = 0;
+  private tarBytes = 0;
+  private budget = Infinity;
+  private compression: Compression = "none";
+  private entries: LayerEntry[] = [];
+  private captured = new Map<string, Buffer>();
+  // The entry whose content is arriving.
+  private current: LayerEntry | undefined;
+  private hashState: Hash | undefined;
+  private firstPiece: Buffer | undefined;
+  private captureParts: Buffer[] | undefined;
+
+  constructor(
+    private readonly where: string,
+    /** Size of the blob when known up front (tar entry size, descriptor size). */
+    private readonly declaredBytes: number | undefined,
+    private readonly limits: LayerLimits = DEFAULT_LIMITS,
+    private readonly capture: CaptureRule = () => false,
+  ) {
+    this.parser = new TarParser((h) => this.entry(h), where);
+  }
+
+  /** Feeds blob bytes; a returned promise means "wait before the next write". */
+  write(chunk: Buffer): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    this.blobBytes += chunk.length;
+    if (!this.sinkChunk) {
+      this.head.push(chunk);
+      this.headLen += chunk.length;
+      if (this.headLen < 6) return undefined;
+      this.start(Buffer.concat(this.head));
+      this.head = [];
+      return this.drained();
+    }
+    this.sinkChunk(chunk);
+    return this.drained();
+  }
+
+  /** The tar parser delivers entry contents through data/end (EntrySink). */
+  data(piece: Buffer): void {
+    if (this.hashState) this.hashState.update(piece);
+    else if (this.firstPiece) {
+      this.hashState = createHash("sha1").update(this.firstPiece).update(piece);
+      this.firstPiece = undefined;
+    } else this.firstPiece = piece;
+    this.captureParts?.push(Buffer.from(piece));
+  }
+
+  end(): void {
+    const entry = this.current;
+    if (!entry) return;
+    if (this.hashState) entry.hash = this.hashState.digest("base64");
+    else if (this.firstPiece) entry.hash = oneShotHash("sha1", this.firstPiece, "base64");
+    if (this.captureParts) this.captured.set(entry.path, Buffer.concat(this.captureParts));
+    this.current = undefined;
+    this.hashState = undefined;
+    this.firstPiece = undefined;
+    this.captureParts = undefined;
+  }
+
+  /** Completes the blob; rejects with a one-line reason when it is broken or hostile. */
+  async finish(): Promise<LayerRecord> {
+    if (this.failure) throw this.failure;
+    if (!this.sinkChunk) {
+      if (this.headLen > 0) this.start(Buffer.concat(this.head));
+      else this.sinkChunk = () => undefined;
+    }
+    if (this.gunzip) {
+      const gz = this.gunzip;
+      await new Promise<void>((resolve) => {
+        // A failure destroys the stream: "close" then arrives without "end".
+        gz.once("close", resolve);
+        gz.end();
+      });
+    } else if (this.zstd) {
+      try {
+        this.zstd.push(new Uint8Array(0), true);
+      } catch (err) {
+        this.fail(this.decompressError("zstd", err as Error));
+      }
+    }
+    if (this.failure) throw this.failure;
+    this.parser.end();
+    return {
+      entries: this.entries,
+      tarBytes: this.tarBytes,
+      blobBytes: this.blobBytes,
+      compression: this.compression,
+      captured: this.captured,
+    };
+  }
+
+  private drained(): Promise<void> | undefined {
+    if (this.failure) throw this.failure;
+    const gz = this.gunzip;
+    if (!gz || !gz.writableNeedDrain) return undefined;
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        gz.off("drain", done);
+        gz.off("close", done);
+        if (this.failure) reject(this.failure);
+        else resolve();
+      };
+      gz.on("drain", done);
+      gz.on("close", done);
+    });
+  }
+
+  private start(head: Buffer): void {
+    const ratioBudget = (bytes: number) => Math.max(bytes * this.limits.maxRatio, this.limits.ratioFloor);
+    if (head[0] === 0x1f && head[1] === 0x8b) {
+      this.compression = "gzip";
+      this.budget = ratioBudget(this.declaredBytes ?? Infinity);
+      const gz = createGunzip({ chunkSize: GZIP_CHUNK });
+      gz.on("data", (chunk: Buffer) => this.tar(chunk));
+      gz.on("error", (err: NodeJS.ErrnoException) => this.fail(this.decompressError("gzip", err)));
+      this.gunzip = gz;
+      this.sinkChunk = (chunk) => {
+        gz.write(chunk);
+      };
+    } else if (head.readUInt32LE(0) === 0xfd2fb528) {
+      this.compression = "zstd";
+      this.budget = ratioBudget(this.declaredBytes ?? Infinity);
+      this.checkZstdFrame(head);
+      const z = new Decompress((chunk) => this.tar(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
+      this.zstd = z;
+      this.sinkChunk = (chunk) => {
+        try {
+          z.push(chunk);
+        } catch (err) {
+          if (err instanceof InputError) throw err;
+          throw this.fail(this.decompressError("zstd", err as Error));
+        }
+      };
+    } else if (head[0] === 0xfd && head.toString("latin1", 1, 5) === "7zXZ") {
+      throw this.fail(new InputError(`${this.where}: xz-compressed layers are not supported`));
+    } else if (head.toString("latin1", 0, 3) === "BZh") {
+      throw this.fail(new InputError(`${this.where}: bzip2-compressed layers are not supported`));
+    } else {
+      this.budget = this.declaredBytes ?? Infinity;
+      this.sinkChunk = (chunk) => this.tar(chunk);
+    }
+    this.sinkChunk(head);
+  }
+
+  /** fzstd allocates the frame's window (or whole content) at once: refuse absurd declarations first. */
+  private checkZstdFrame(head: Buffer): void {
+    const fhd = head[4];
+    const singleSegment = (fhd & 0x20) !== 0;
+    if (singleSegment) {
+      const fcsFlag = fhd >> 6;
+      const bytes = fcsFlag === 0 ? 1 : 1 << fcsFlag;
+      if (head.length < 5 + bytes) return;
+      let size = 0;
+      for (let i = bytes - 1; i >= 0; i--) size = size * 256 + head[5 + i];
+      if (fcsFlag === 1) size += 256;
+      if (size > this.limits.maxZstdWindow) throw this.fail(new InputError(`${this.where}: zstd frame declares ${size} bytes in one segment, more than the ${this.limits.maxZstdWindow}-byte limit`));
+    } else {
+      const wd = head[5];
+      const base = 2 ** (10 + (wd >> 3));
+      const window = base + (base / 8) * (wd & 7);
+      if (window > this.limits.maxZstdWindow) throw this.fail(new InputError(`${this.where}: zstd window of ${window} bytes exceeds the ${this.limits.maxZstdWindow}-byte limit`));
+    }
+  }
+
+  private tar(chunk: Buffer): void {
+    if (this.failure) return;
+    this.tarBytes += chunk.length;
+    if (this.tarBytes > this.budget) {
+      this.fail(
+        new InputError(
+          `${this.where}: layer expands to more than ${this.limits.maxRatio} times its compressed size (a decompression bomb?); raise --max-ratio to accept it`,
+        ),
+      );
+      return;
+    }
+    try {
+      this.parser.push(chunk);
+    } catch (err) {
+      this.fail(err as Error);
+    }
+  }
+
+  private fail(err: Error): Error {
+    if (!this.failure) {
+      this.failure = err;
+      this.gunzip?.destroy();
+    }
+    return this.failure;
+  }
+
+  private decompressError(kind: string, err: Error): InputError {
+    if (err instanceof InputError) return err;
+    const msg = (err as NodeJS.ErrnoException).code === "Z_BUF_ERROR" || /unexpected end/i.test(err.message) ? "truncated" : `corrupt (${err.message})`;
+    return new InputError(`${this.where}: ${kind} data ${msg}`);
+  }
+
+  private entry(h: TarHeader): EntrySink | undefined {
+    if (this.entries.length >= this.limits.maxEntries) throw new InputError(`${this.where}: more than ${this.limits.maxEntries} entries`);
+    if (h.size > this.budget) {
+      throw new InputError(`${this.where}: entry ${h.name} declares ${h.size} bytes, more than the whole layer can hold`);
+    }
+    const path = normalizePath(h.name, this.where);
+    if (path === "/") return undefined;
+    const entry: LayerEntry = { path, kind: h.type === "char" || h.type === "block" || h.type === "fifo" ? "other" : h.type, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid };
+    if (path.includes("/.wh.")) classifyWhiteout(entry);
+    if (entry.kind === "symlink") entry.link = h.linkname;
+    else if (entry.kind === "hardlink") {
+      entry.link = normalizePath(h.linkname, this.where);
+      // Content travels with the first name; a hardlink's own size field is not stored bytes.
+      entry.size = 0;
+    }
+    this.entries.push(entry);
+    if (entry.kind !== "file" || h.size === 0) {
+      if (h.size === 0) return undefined;
+      // Content that is not a regular file's (a malformed directory size, say) is skipped unhashed.
+      return { data: () => undefined, end: () => undefined };
+    }
+    this.current = entry;
+    if (this.capture(path, h.size)) this.captureParts = [];
+    return this;
+  }
+}
+
+/** "./usr//bin/" -> "/usr/bin"; ".." components and absolute names are rejected as hostile. */
+export function normalizePath(name: string, where: string): string {
+  let p = name;
+  while (p.startsWith("./")) p = p.slice(2);
+  if (p.startsWith("/")) throw new InputError(`${where}: entry has an absolute path (${truncate(name)})`);
+  if (p.length > MAX_PATH) throw new InputError(`${where}: entry path longer than ${MAX_PATH} bytes`);
+  if (p.includes("..") || p.includes("//") || p.includes("/./") || p.endsWith("/.") || p === ".") {
+    const parts: string[] = [];
+    for (const part of p.split("/")) {
+      if (part === "" || part === ".") continue;
+      if (part === "..") throw new InputError(`${where}: entry path escapes the image root (${truncate(name)})`);
+      parts.push(part);
+    }
+    return "/" + parts.join("/");
+  }
+  return p.endsWith("/") ? "/" + p.slice(0, -1) : "/" + p;
+}
+
+/** OCI whiteouts: `.wh.NAME` deletes NAME, `.wh..wh..opq` empties its directory of lower-layer content. */
+function classifyWhiteout(entry: LayerEntry): void {
+  const path = entry.path;
+  const meta = path.indexOf("/.wh..wh.");
+  if (meta >= 0) {
+    const dir = path.slice(0, meta) || "/";
+    entry.kind = path.slice(meta + 1) === ".wh..wh..opq" ? "opaque" : "marker";
+    entry.path = dir;
+  } else {
+    const slash = path.lastIndexOf("/");
+    const base = path.slice(slash + 1);
+    if (!base.startsWith(".wh.")) return;
+    entry.kind = "whiteout";
+    entry.path = path.slice(0, slash + 1) + base.slice(4);
+  }
+  entry.size = 0;
+}
+
+function truncate(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

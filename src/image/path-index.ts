@@ -1,0 +1,249 @@
+import { posix } from "node:path";
+import { InputError } from "../errors.js";
+import type { LayerEntry } from "./layer-reader.js";
+
+/**
+ * The image's filesystem as the layers build it up, applied in order with OCI semantics
+ * (whiteouts and opaque directories act on lower layers, then the layer's own entries land).
+ * Whenever bytes stored in a layer stop being visible, that is recorded as hidden bytes: this is
+ * where "deleted in a later layer", "overwritten" and "rewritten only to change owner or mode" come from.
+ */
+
+/** Stored content. Hardlinked names share one blob, so bytes stay visible while any name does. */
+export interface Blob {
+  size: number;
+  hash?: string;
+  /** Layer that stores the bytes. */
+  layer: number;
+  names: number;
+}
+
+export interface FsNode {
+  path: string;
+  kind: "file" | "dir" | "symlink" | "other";
+  /** Layer that last wrote this path. */
+  layer: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  link?: string;
+  blob?: Blob;
+  hardlink?: boolean;
+  children?: Map<string, FsNode>;
+}
+
+export type HiddenKind = "deleted" | "overwritten" | "rewritten";
+
+export interface HiddenBytes {
+  kind: HiddenKind;
+  /** The file whose bytes are hidden. */
+  path: string;
+  bytes: number;
+  /** Layer storing the wasted bytes. For "rewritten", the layer that stored the same content again. */
+  layer: number;
+  /** Layer whose change hid them (the deleting, overwriting or rewriting layer). */
+  by: number;
+  /** For deletions: the path the whiteout or opaque marker named. */
+  root?: string;
+}
+
+export interface LayerChanges {
+  /** Non-directory paths new to the image. */
+  added: number;
+  /** Non-directory paths that replace something. */
+  modified: number;
+  /** Non-directory paths deleted (whiteouts count every file below a deleted directory). */
+  removed: number;
+  hardlinks: number;
+  symlinks: number;
+  /** Content bytes the layer stores. */
+  bytes: number;
+}
+
+const MAX_HOPS = 40;
+
+export class PathIndex {
+  readonly root: FsNode = { path: "/", kind: "dir", layer: 0, mode: 0o755, uid: 0, gid: 0, children: new Map() };
+  readonly hidden: HiddenBytes[] = [];
+  readonly changes: LayerChanges[] = [];
+
+  /** Applies one layer's entries on top of what is there. */
+  apply(layer: number, entries: LayerEntry[]): LayerChanges {
+    const changes: LayerChanges = { added: 0, modified: 0, removed: 0, hardlinks: 0, symlinks: 0, bytes: 0 };
+    for (const e of entries) {
+      if (e.kind === "whiteout") {
+        const node = this.get(e.path);
+        if (node && node !== this.root) {
+          changes.removed += this.detach(node, "deleted", layer, e.path);
+        }
+      } else if (e.kind === "opaque") {
+        const dir = this.get(e.path);
+        if (dir?.children) {
+          for (const child of dir.children.values()) changes.removed += this.release(child, "deleted", layer, e.path);
+          dir.children.clear();
+        }
+      }
+    }
+    for (const e of entries) {
+      if (e.kind === "whiteout" || e.kind === "opaque" || e.kind === "marker") continue;
+      this.add(layer, e, changes);
+    }
+    this.changes[layer] = changes;
+    return changes;
+  }
+
+  get(path: string): FsNode | undefined {
+    if (path === "/") return this.root;
+    let node: FsNode | undefined = this.root;
+    let start = 1;
+    while (node) {
+      const slash = path.indexOf("/", start);
+      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
+      node = node.children?.get(name);
+      if (slash < 0) return node;
+      start = slash + 1;
+    }
+    return undefined;
+  }
+
+  /** Follows symlinks (in every component) to the node a path names; a loop is an input error. */
+  resolve(path: string): FsNode | undefined {
+    let hops = 0;
+    const walk = (p: string): FsNode | undefined => {
+      const parts = p.split("/").filter(Boolean);
+      let node: FsNode = this.root;
+      let at = "";
+      for (let i = 0; i < parts.length; i++) {
+        const child = node.children?.get(parts[i]);
+        if (!child) return undefined;
+        at = `${at}/${parts[i]}`;
+        if (child.kind === "symlink" && child.link !== undefined) {
+          if (++hops > MAX_HOPS) throw new InputError(`symlink loop at ${at} (more than ${MAX_HOPS} links followed)`);
+          const target = child.link.startsWith("/") ? child.link : posix.join(posix.dirname(at), child.link);
+          const rest = parts.slice(i + 1).join("/");
+          return walk(posix.normalize(rest ? `${target}/${rest}` : target));
+        }
+        node = child;
+      }
+      return node;
+    };
+    return walk(path);
+  }
+
+  /** Every visible node below the root, depth first. */
+  *walk(from: FsNode = this.root): Generator<FsNode> {
+    const stack: FsNode[] = [from];
+    while (stack.length) {
+      const node = stack.pop()!;
+      if (node !== from) yield node;
+      if (node.children) for (const c of node.children.values()) stack.push(c);
+    }
+  }
+
+  /** Visible bytes below (and including) a node, each blob counted once. */
+  bytesUnder(node: FsNode): number {
+    const seen = new Set<Blob>();
+    let total = 0;
+    for (const n of node.children ? this.walk(node) : [node]) {
+      if (n.blob && !seen.has(n.blob)) {
+        seen.add(n.blob);
+        total += n.blob.size;
+      }
+    }
+    return total;
+  }
+
+  private add(layer: number, e: LayerEntry, changes: LayerChanges): void {
+    const slash = e.path.lastIndexOf("/");
+    const parent = this.ensureDir(e.path.slice(0, slash) || "/", layer);
+    const name = e.path.slice(slash + 1);
+    const children = parent.children!;
+    const existing = children.get(name);
+    if (e.kind === "dir") {
+      if (existing?.kind === "dir") {
+        existing.mode = e.mode;
+        existing.uid = e.uid;
+        existing.gid = e.gid;
+        existing.layer = layer;
+        return;
+      }
+      if (existing) {
+        changes.modified++;
+        this.release(existing, "overwritten", layer);
+      }
+      children.set(name, { path: e.path, kind: "dir", layer, mode: e.mode, uid: e.uid, gid: e.gid, children: new Map() });
+      return;
+    }
+    const node: FsNode = { path: e.path, kind: e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer, mode: e.mode, uid: e.uid, gid: e.gid };
+    if (e.kind === "symlink") {
+      node.link = e.link;
+      changes.symlinks++;
+    } else if (e.kind === "hardlink") {
+      changes.hardlinks++;
+      node.hardlink = true;
+      const target = e.link === e.path ? existing : this.get(e.link!);
+      if (target?.blob) {
+        node.blob = target.blob;
+        target.blob.names++;
+      }
+    } else if (e.kind === "file") {
+      node.blob = { size: e.size, hash: e.hash, layer, names: 1 };
+      changes.bytes += e.size;
+    }
+    if (existing) {
+      changes.modified++;
+      const old = existing.blob;
+      if (old && node.blob && !node.hardlink && old.hash !== undefined && old.hash === node.blob.hash && old.size === node.blob.size && old.names === 1) {
+        // Same bytes stored again: only owner, mode or timestamps changed.
+        old.names = 0;
+        this.hidden.push({ kind: "rewritten", path: e.path, bytes: e.size, layer, by: layer });
+      } else if (node.blob !== old) {
+        this.release(existing, "overwritten", layer);
+      }
+    } else changes.added++;
+    children.set(name, node);
+  }
+
+  private ensureDir(path: string, layer: number): FsNode {
+    if (path === "/") return this.root;
+    let node = this.root;
+    let start = 1;
+    for (;;) {
+      const slash = path.indexOf("/", start);
+      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
+      let child = node.children!.get(name);
+      if (!child || child.kind !== "dir") {
+        const childPath = slash < 0 ? path : path.slice(0, slash);
+        // A layer writing below a path that is not a directory replaces it (tar extraction does the same).
+        if (child) this.release(child, "overwritten", layer);
+        child = { path: childPath, kind: "dir", layer, mode: 0o755, uid: 0, gid: 0, children: new Map() };
+        node.children!.set(name, child);
+      }
+      node = child;
+      if (slash < 0) return node;
+      start = slash + 1;
+    }
+  }
+
+  /** Removes a node from its parent and records what it hid; returns how many files went. */
+  private detach(node: FsNode, kind: HiddenKind, by: number, root?: string): number {
+    const slash = node.path.lastIndexOf("/");
+    const parent = this.get(node.path.slice(0, slash) || "/");
+    parent?.children?.delete(node.path.slice(slash + 1));
+    return this.release(node, kind, by, root);
+  }
+
+  /** Drops a subtree's names; bytes whose last name goes are hidden. */
+  private release(node: FsNode, kind: HiddenKind, by: number, root?: string): number {
+    let files = 0;
+    for (const n of node.children ? [node, ...this.walk(node)] : [node]) {
+      if (n.kind === "dir") continue;
+      files++;
+      const blob = n.blob;
+      if (!blob || blob.names === 0) continue;
+      blob.names--;
+      if (blob.names === 0 && blob.size > 0) this.hidden.push({ kind, path: n.path, bytes: blob.size, layer: blob.layer, by, ...(root ? { root } : {}) });
+    }
+    return files;
+  }
+}

@@ -1,0 +1,47 @@
+import type { Readable } from "node:stream";
+import { InputError } from "../../errors.js";
+import { LayerReader, type LayerRecord } from "../layer-reader.js";
+import type { LoadOptions } from "./types.js";
+
+/** Reads a stream to the end, turning I/O failures into one-line input errors. */
+export async function* chunksOf(stream: AsyncIterable<Buffer> | Readable, where: string): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new InputError(`${where}: read failed (${e.code ?? e.message})`);
+  }
+}
+
+/** Streams one layer blob through a LayerReader, honouring its back-pressure. */
+export async function readLayer(
+  stream: AsyncIterable<Buffer> | Readable,
+  where: string,
+  declaredBytes: number | undefined,
+  options: LoadOptions,
+  onChunk: (chunk: Buffer) => void = () => undefined,
+): Promise<LayerRecord> {
+  const reader = new LayerReader(where, declaredBytes, options.limits, options.capture);
+  for await (const chunk of chunksOf(stream, where)) {
+    onChunk(chunk);
+    const wait = reader.write(chunk);
+    if (wait) await wait;
+    options.progress?.advance(chunk.length);
+  }
+  return reader.finish();
+}
+
+/** A JSON document must be small; anything bigger is not a manifest or config. */
+export const MAX_JSON_BYTES = 16 * 1024 * 1024;
+
+export async function readSmall(stream: AsyncIterable<Buffer> | Readable, where: string, limit = MAX_JSON_BYTES): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of chunksOf(stream, where)) {
+    total += chunk.length;
+    if (total > limit) throw new InputError(`${where}: more than ${limit} bytes, not a manifest or config`);
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts);
+}

@@ -1,0 +1,267 @@
+import { InputError } from "../errors.js";
+
+/**
+ * A push parser for tar streams (ustar, GNU long names, PAX) that hands entry contents over as
+ * slices of the chunks it is given: no copies, no per-entry streams. Layers inside a `docker save`
+ * archive run through two of these (the outer archive's entry feeding the layer's parser), which is
+ * what keeps inspection close to the speed of `tar -t`.
+ */
+
+export type TarType = "file" | "hardlink" | "symlink" | "dir" | "char" | "block" | "fifo" | "other";
+
+export interface TarHeader {
+  name: string;
+  type: TarType;
+  size: number;
+  mode: number;
+  uid: number;
+  gid: number;
+  linkname: string;
+}
+
+/** Receives the content of one entry. */
+export interface EntrySink {
+  data(chunk: Buffer): void;
+  end(): void;
+}
+
+/** Called for each entry; returning undefined skips its content. May throw to reject the archive. */
+export type EntryHandler = (header: TarHeader) => EntrySink | undefined;
+
+const BLOCK = 512;
+/** PAX and GNU long-name records are metadata; anything larger is not a real archive. */
+const MAX_META_BYTES = 1024 * 1024;
+
+const TYPES: Record<string, TarType> = {
+  "0": "file",
+  "\0": "file",
+  "7": "file",
+  S: "file",
+  "1": "hardlink",
+  "2": "symlink",
+  "3": "char",
+  "4": "block",
+  "5": "dir",
+  "6": "fifo",
+};
+
+type State = "header" | "content" | "padding" | "meta" | "ended";
+
+export class TarParser {
+  private state: State = "header";
+  private scratch = Buffer.alloc(BLOCK);
+  private scratchLen = 0;
+  private remaining = 0;
+  private padding = 0;
+  private sink: EntrySink | undefined;
+  private meta: Buffer[] = [];
+  private metaType = "";
+  private pax: Record<string, string> = {};
+  private globalPax: Record<string, string> = {};
+  private hasPax = false;
+  private longName: string | undefined;
+  private longLink: string | undefined;
+  private offset = 0;
+  /** Bytes of archive consumed so far (headers, contents and padding). */
+  bytes = 0;
+
+  constructor(
+    private readonly onEntry: EntryHandler,
+    private readonly where: string,
+  ) {}
+
+  push(chunk: Buffer): void {
+    this.bytes += chunk.length;
+    let pos = 0;
+    const len = chunk.length;
+    while (pos < len) {
+      switch (this.state) {
+        case "ended":
+          return;
+        case "header": {
+          if (this.scratchLen === 0 && len - pos >= BLOCK) {
+            this.header(chunk, pos);
+            pos += BLOCK;
+          } else {
+            const take = Math.min(BLOCK - this.scratchLen, len - pos);
+            chunk.copy(this.scratch, this.scratchLen, pos, pos + take);
+            this.scratchLen += take;
+            pos += take;
+            if (this.scratchLen === BLOCK) {
+              this.scratchLen = 0;
+              this.header(this.scratch, 0);
+            }
+          }
+          this.offset += BLOCK;
+          break;
+        }
+        case "content":
+        case "meta": {
+          const take = Math.min(this.remaining, len - pos);
+          const piece = chunk.subarray(pos, pos + take);
+          if (this.state === "meta") this.meta.push(Buffer.from(piece));
+          else this.sink?.data(piece);
+          pos += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.finishContent();
+          break;
+        }
+        case "padding": {
+          const take = Math.min(this.padding, len - pos);
+          pos += take;
+          this.padding -= take;
+          if (this.padding === 0) this.state = "header";
+          break;
+        }
+      }
+    }
+  }
+
+  /** Ends the stream; throws when it stopped inside an entry. */
+  end(): void {
+    const atBoundary =
+      this.state === "ended" ||
+      this.state === "padding" ||
+      (this.state === "header" && this.scratchLen === 0 && this.longName === undefined && this.longLink === undefined && Object.keys(this.pax).length === 0);
+    if (!atBoundary) throw new InputError(`${this.where}: truncated archive (data ends inside an entry)`);
+  }
+
+  private header(buf: Buffer, at: number): void {
+    let sum = 0;
+    for (let i = at; i < at + BLOCK; i++) sum += buf[i];
+    if (sum === 0) {
+      this.state = "ended";
+      return;
+    }
+    // The checksum is computed with its own field read as eight spaces.
+    for (let i = at + 148; i < at + 156; i++) sum -= buf[i];
+    sum += 8 * 32;
+    if (readNumber(buf, at + 148, 8) !== sum) {
+      throw new InputError(`${this.where}: not a valid tar archive (bad header checksum at byte ${this.offset})`);
+    }
+    const typeChar = String.fromCharCode(buf[at + 156]);
+    const size = readNumber(buf, at + 124, 12);
+    if (!Number.isSafeInteger(size) || size < 0) throw new InputError(`${this.where}: tar entry with an impossible size`);
+    const padded = size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK);
+    if (typeChar === "x" || typeChar === "g" || typeChar === "L" || typeChar === "K") {
+      if (size > MAX_META_BYTES) throw new InputError(`${this.where}: tar metadata record of ${size} bytes is not plausible`);
+      this.metaType = typeChar;
+      this.meta = [];
+      this.beginContent("meta", size, padded);
+      return;
+    }
+    const paxPath = this.hasPax ? (this.pax.path ?? this.globalPax.path) : undefined;
+    let name = this.longName ?? paxPath;
+    if (name === undefined) {
+      name = readString(buf, at, 100);
+      // POSIX ustar has a prefix field; GNU's "ustar  " uses those bytes for times.
+      if (buf[at + 262] === 0 && buf[at + 257] === 0x75 && buf[at + 261] === 0x72 && buf[at + 345] !== 0) {
+        const prefix = readString(buf, at + 345, 155);
+        if (prefix) name = `${prefix}/${name}`;
+      }
+    }
+    const paxLink = this.hasPax ? (this.pax.linkpath ?? this.globalPax.linkpath) : undefined;
+    const linkname = this.longLink ?? paxLink ?? (buf[at + 157] === 0 ? "" : readString(buf, at + 157, 100));
+    const header: TarHeader = {
+      name,
+      type: TYPES[typeChar] ?? "other",
+      size: (this.hasPax ? this.paxNumber("size") : undefined) ?? size,
+      mode: readNumber(buf, at + 100, 8) & 0o7777,
+      uid: (this.hasPax ? this.paxNumber("uid") : undefined) ?? readNumber(buf, at + 108, 8),
+      gid: (this.hasPax ? this.paxNumber("gid") : undefined) ?? readNumber(buf, at + 116, 8),
+      linkname,
+    };
+    this.longName = undefined;
+    this.longLink = undefined;
+    if (Object.keys(this.pax).length) this.pax = {};
+    this.hasPax = Object.keys(this.globalPax).length > 0;
+    const contentSize = header.size;
+    const contentPad = contentSize % BLOCK === 0 ? 0 : BLOCK - (contentSize % BLOCK);
+    this.sink = this.onEntry(header);
+    this.beginContent("content", contentSize, contentPad);
+  }
+
+  private paxNumber(key: string): number | undefined {
+    const v = this.pax[key] ?? this.globalPax[key];
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 0) throw new InputError(`${this.where}: PAX ${key}=${v} is not a valid number`);
+    return n;
+  }
+
+  private beginContent(state: "content" | "meta", size: number, padded: number): void {
+    this.remaining = size;
+    this.padding = padded;
+    this.state = state;
+    this.offset += size + padded;
+    if (size === 0) this.finishContent();
+  }
+
+  private finishContent(): void {
+    if (this.state === "meta") {
+      const body = Buffer.concat(this.meta);
+      this.meta = [];
+      if (this.metaType === "L") this.longName = readString(body, 0, body.length);
+      else if (this.metaType === "K") this.longLink = readString(body, 0, body.length);
+      else {
+        Object.assign(this.metaType === "g" ? this.globalPax : this.pax, parsePax(body, this.where));
+        this.hasPax = true;
+      }
+      this.metaType = "";
+    } else {
+      const sink = this.sink;
+      this.sink = undefined;
+      sink?.end();
+    }
+    this.state = this.padding > 0 ? "padding" : "header";
+  }
+}
+
+/** A NUL-terminated field; ASCII (the usual case) takes the cheaper latin1 decoder. */
+function readString(buf: Buffer, at: number, len: number): string {
+  let end = at;
+  const max = at + len;
+  let high = 0;
+  while (end < max && buf[end] !== 0) high |= buf[end++];
+  return buf.toString(high & 0x80 ? "utf8" : "latin1", at, end);
+}
+
+/** Octal ASCII, or GNU base-256 when the high bit of the first byte is set. */
+function readNumber(buf: Buffer, at: number, len: number): number {
+  if (buf[at] & 0x80) {
+    if (buf[at] === 0xff) return -1;
+    let n = buf[at] & 0x7f;
+    for (let i = at + 1; i < at + len; i++) n = n * 256 + buf[i];
+    return n;
+  }
+  let n = 0;
+  let i = at;
+  const end = at + len;
+  while (i < end && (buf[i] === 0x20 || buf[i] === 0)) i++;
+  for (; i < end; i++) {
+    const c = buf[i];
+    if (c < 0x30 || c > 0x37) break;
+    n = n * 8 + (c - 0x30);
+  }
+  return n;
+}
+
+/** PAX extended header records: "<len> <key>=<value>\n". */
+function parsePax(body: Buffer, where: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = 0;
+  while (pos < body.length) {
+    let sp = pos;
+    while (sp < body.length && body[sp] !== 0x20) sp++;
+    const len = Number(body.toString("latin1", pos, sp));
+    if (!Number.isInteger(len) || len <= sp - pos || pos + len > body.length) {
+      if (body[pos] === 0) break;
+      throw new InputError(`${where}: malformed PAX header`);
+    }
+    const record = body.toString("utf8", sp + 1, pos + len - 1);
+    const eq = record.indexOf("=");
+    if (eq > 0) out[record.slice(0, eq)] = record.slice(eq + 1);
+    pos += len;
+  }
+  return out;
+}

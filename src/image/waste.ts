@@ -1,0 +1,201 @@
+import type { Blob, HiddenBytes, HiddenKind, PathIndex } from "./path-index.js";
+
+/**
+ * Waste, in four families that never count the same byte twice:
+ *  - hidden: bytes stored in a layer that the final filesystem cannot see (deleted or overwritten by a
+ *    later layer, whole directories and opaque directories included), and copies stored again only
+ *    to change owner, mode or timestamps ("rewritten");
+ *  - avoidable: visible bytes a runtime image does not need (caches, bytecode outside the
+ *    interpreter's trees, test suites, toolchains and headers, docs, man pages and translations);
+ *  - duplicate: visible identical content stored at several paths (hardlinks excluded), every copy
+ *    after the first; files already counted as avoidable are not counted again.
+ */
+
+export type AvoidableKind =
+  | "package-cache"
+  | "pip-cache"
+  | "uv-cache"
+  | "poetry-cache"
+  | "pipenv-cache"
+  | "conda-cache"
+  | "bytecode"
+  | "tests"
+  | "toolchain"
+  | "docs";
+
+export type WasteKind = HiddenKind | "duplicate" | AvoidableKind;
+
+export const HIDDEN_KINDS: readonly HiddenKind[] = ["deleted", "overwritten", "rewritten"];
+export const AVOIDABLE_KINDS: readonly AvoidableKind[] = [
+  "package-cache",
+  "pip-cache",
+  "uv-cache",
+  "poetry-cache",
+  "pipenv-cache",
+  "conda-cache",
+  "bytecode",
+  "tests",
+  "toolchain",
+  "docs",
+];
+
+export interface WasteItem {
+  kind: WasteKind;
+  /** The directory (or file) the bytes sit under. */
+  path: string;
+  bytes: number;
+  files: number;
+  /** Layer that stores the bytes. */
+  layer: number;
+  /** Hidden bytes: the layer whose change hid them. */
+  by?: number;
+  /** Duplicates: the copy that is kept. */
+  sameAs?: string;
+}
+
+export interface WasteSummary {
+  bytes: number;
+  hiddenBytes: number;
+  avoidableBytes: number;
+  duplicateBytes: number;
+  byKind: Partial<Record<WasteKind, number>>;
+  /** Largest first. */
+  items: WasteItem[];
+}
+
+interface Rule {
+  kind: AvoidableKind;
+  /** Group 1 is the path the item is reported under. */
+  re: RegExp;
+}
+
+const PY_LIB = /\/lib\/python\d(?:\.\d+)?\//;
+
+const RULES: Rule[] = [
+  { kind: "package-cache", re: /^(\/var\/lib\/apt\/lists|\/var\/cache\/apt|\/var\/cache\/apk|\/etc\/apk\/cache|\/var\/cache\/(?:yum|dnf|zypp|libdnf5))\// },
+  { kind: "pip-cache", re: /^(.*?\/\.cache\/pip)\// },
+  { kind: "uv-cache", re: /^(.*?\/\.cache\/uv)\// },
+  { kind: "poetry-cache", re: /^(.*?\/\.cache\/pypoetry)\// },
+  { kind: "pipenv-cache", re: /^(.*?\/\.cache\/pipenv)\// },
+  { kind: "conda-cache", re: /^(.*?\/(?:conda|miniconda3?|anaconda3?|miniforge3|mambaforge|\.conda)\/pkgs)\// },
+  { kind: "tests", re: /^(.*?\/(?:site|dist)-packages\/(?:[^/]+\/)*?tests)\// },
+  { kind: "tests", re: /^(.*?\/lib\/python\d(?:\.\d+)?\/test)\// },
+  { kind: "toolchain", re: /^(\/usr\/(?:local\/)?include|\/usr\/lib\/gcc(?:-cross)?|\/usr\/libexec\/gcc|\/usr\/lib\/llvm-[^/]+)\// },
+  {
+    kind: "toolchain",
+    re: /^(\/(?:usr\/(?:local\/)?)?bin\/(?:[a-z0-9_]+-linux-gnu[a-z]*-)?(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|gfortran|ld|ld\.bfd|ld\.gold|as)(?:-\d+(?:\.\d+)*)?)$/,
+  },
+  { kind: "docs", re: /^(\/usr\/(?:local\/)?share\/(?:doc|man|info|gtk-doc|help|locale))\// },
+];
+
+const STATIC_LIB = /^(\/usr\/(?:local\/)?lib\/(?:.*\/)?)[^/]+\.a$/;
+
+/** The avoidable family a visible file belongs to, with the path to report it under. */
+export function classifyAvoidable(path: string): { kind: AvoidableKind; anchor: string } | undefined {
+  for (const rule of RULES) {
+    const m = rule.re.exec(path);
+    if (m) return { kind: rule.kind, anchor: m[1] };
+  }
+  const lib = STATIC_LIB.exec(path);
+  if (lib) return { kind: "toolchain", anchor: `${lib[1]}*.a` };
+  if (!PY_LIB.test(path)) {
+    const cache = path.indexOf("/__pycache__/");
+    if (cache >= 0) return { kind: "bytecode", anchor: path.slice(0, cache + "/__pycache__".length) };
+    if (path.endsWith(".pyc")) return { kind: "bytecode", anchor: path };
+  }
+  return undefined;
+}
+
+/** Groups per-file hidden records into items: same kind and layers, same first two directory components. */
+function groupHidden(hidden: HiddenBytes[]): WasteItem[] {
+  const groups = new Map<string, WasteItem>();
+  for (const h of hidden) {
+    const top = h.path.split("/").slice(0, -1).slice(0, 3).join("/");
+    const key = `${h.kind}\0${h.layer}\0${h.by}\0${top}`;
+    const g = groups.get(key);
+    if (g) {
+      g.bytes += h.bytes;
+      g.files++;
+      g.path = commonDir(g.path, h.path);
+    } else groups.set(key, { kind: h.kind, path: h.path, bytes: h.bytes, files: 1, layer: h.layer, by: h.by });
+  }
+  return [...groups.values()];
+}
+
+function commonDir(a: string, b: string): string {
+  if (a === b) return a;
+  const pa = a.split("/");
+  const pb = b.split("/");
+  let i = 0;
+  while (i < pa.length && i < pb.length && pa[i] === pb[i]) i++;
+  return pa.slice(0, i).join("/") || "/";
+}
+
+export function analyzeWaste(index: PathIndex): WasteSummary {
+  const items = groupHidden(index.hidden);
+  const avoidable = new Map<string, WasteItem>();
+  const byContent = new Map<string, Array<{ blob: Blob; path: string }>>();
+  const seen = new Set<Blob>();
+  // A hardlinked blob is named by its original path while that is still visible.
+  const nodes = [...index.walk()].filter((n) => n.blob);
+  for (const node of [...nodes.filter((n) => !n.hardlink), ...nodes.filter((n) => n.hardlink)]) {
+    const blob = node.blob!;
+    if (blob.size === 0 || seen.has(blob)) continue;
+    seen.add(blob);
+    const cls = classifyAvoidable(node.path);
+    if (cls) {
+      const key = `${cls.kind}\0${cls.anchor}\0${blob.layer}`;
+      const item = avoidable.get(key);
+      if (item) {
+        item.bytes += blob.size;
+        item.files++;
+      } else avoidable.set(key, { kind: cls.kind, path: cls.anchor, bytes: blob.size, files: 1, layer: blob.layer });
+      continue;
+    }
+    if (blob.hash === undefined) continue;
+    const key = `${blob.size}:${blob.hash}`;
+    const group = byContent.get(key);
+    if (group) group.push({ blob, path: node.path });
+    else byContent.set(key, [{ blob, path: node.path }]);
+  }
+  items.push(...avoidable.values());
+  for (const group of byContent.values()) {
+    if (group.length < 2) continue;
+    group.sort((a, b) => a.blob.layer - b.blob.layer || (a.path < b.path ? -1 : 1));
+    const [kept, ...copies] = group;
+    // One item per content and storing layer, named by the first extra copy there.
+    for (const layerCopies of groupBy(copies, (c) => c.blob.layer)) {
+      items.push({
+        kind: "duplicate",
+        path: layerCopies[0].path,
+        bytes: layerCopies.reduce((s, c) => s + c.blob.size, 0),
+        files: layerCopies.length,
+        layer: layerCopies[0].blob.layer,
+        sameAs: kept.path,
+      });
+    }
+  }
+  items.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : a.layer - b.layer));
+  const byKind: Partial<Record<WasteKind, number>> = {};
+  let hiddenBytes = 0;
+  let avoidableBytes = 0;
+  let duplicateBytes = 0;
+  for (const item of items) {
+    byKind[item.kind] = (byKind[item.kind] ?? 0) + item.bytes;
+    if (item.kind === "duplicate") duplicateBytes += item.bytes;
+    else if ((HIDDEN_KINDS as readonly string[]).includes(item.kind)) hiddenBytes += item.bytes;
+    else avoidableBytes += item.bytes;
+  }
+  return { bytes: hiddenBytes + avoidableBytes + duplicateBytes, hiddenBytes, avoidableBytes, duplicateBytes, byKind, items };
+}
+
+function groupBy<T>(list: T[], key: (t: T) => number): T[][] {
+  const m = new Map<number, T[]>();
+  for (const t of list) {
+    const k = key(t);
+    const g = m.get(k);
+    if (g) g.push(t);
+    else m.set(k, [t]);
+  }
+  return [...m.values()];
+}
