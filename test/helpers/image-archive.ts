@@ -49,10 +49,10 @@ export async function layerTar(files: FileSpec[]): Promise<Buffer> {
   return done;
 }
 
-function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+function collect(stream: tar.Pack): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
-    stream.on("data", (c: Buffer) => parts.push(c));
+    stream.on("data", (c: unknown) => parts.push(c as Buffer));
     stream.on("end", () => resolve(Buffer.concat(parts)));
     stream.on("error", reject);
   });
