@@ -2,6 +2,8 @@
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerCompare } from "./compare.js";
+import { registerFix } from "./fix.js";
+import { registerInit } from "./init.js";
 import { registerLint } from "./lint.js";
 import { registerRules } from "./rules.js";
 import { VERSION } from "../version.js";
@@ -16,6 +18,8 @@ program
 
 registerLint(program);
 registerCompare(program);
+registerFix(program);
+registerInit(program);
 registerRules(program);
 
 export async function main(argv: string[]): Promise<number> {
