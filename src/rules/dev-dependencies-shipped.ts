@@ -69,7 +69,9 @@ function checkCommand(ctx: CheckContext, rc: RunCommand): void {
     if (groups && groups.every((g) => without.includes(g))) return;
     if (!groups && without.some((g) => DEV_NAME.test(g))) return;
     const flag = oldPoetry(ctx) ? " --no-dev" : " --only main";
-    report(at, `poetry install also installs the development groups: add${flag}`, afterVerb(op, flag));
+    // --only cannot be combined with --with: leave that rewrite to the author
+    const fix = hasFlag(op.args, "--with") ? undefined : afterVerb(op, flag);
+    report(at, `poetry install also installs the development groups: add${flag}`, fix);
   } else if (op.tool === "pipenv" && (op.action === "install" || op.action === "sync")) {
     const dev = findFlag(op.args, "--dev", "-d");
     if (dev && (dev.text === "--dev" || dev.text === "-d")) {

@@ -67,6 +67,11 @@ ruleTester(devDependenciesShipped, {
       errors: [{ line: 2, column: 35, message: "requirements-dev.txt" }, { line: 2, column: 59, message: "development extras" }],
     },
     {
+      name: "poetry --with: reported, not rewritten",
+      code: "FROM python:3.12-slim\nRUN poetry install --with dev\n",
+      errors: [{ line: 2, column: 5, message: "development groups" }],
+    },
+    {
       name: "uv sync --all-groups: reported, not rewritten",
       code: "FROM python:3.12-slim\nRUN uv sync --all-groups\n",
       errors: [{ line: 2, column: 5, message: "development group" }],
