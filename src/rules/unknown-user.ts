@@ -67,7 +67,8 @@ function createdAccounts(ctx: CheckContext, stage: Stage): Accounts | undefined 
     for (const cmd of ins.shell.commands) {
       const inv = invocation(cmd);
       if (!["useradd", "adduser", "groupadd", "addgroup"].includes(inv.tool)) continue;
-      const pos = positionals(inv.args, ACCOUNT_FLAGS);
+      // values of bundled flags (`adduser -Ds /bin/sh app`) show up as positionals; account names hold no slash
+      const pos = positionals(inv.args, ACCOUNT_FLAGS).filter((w) => !w.text.includes("/"));
       if (pos.length === 0) continue;
       const names = pos.map((w) => expandVars(ins.stage ?? stage, ins, w.text));
       if (names.some((n) => n.includes("$"))) return undefined;

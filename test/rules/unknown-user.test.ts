@@ -13,6 +13,7 @@ ruleTester(unknownUser, {
     { name: "account from a variable", code: "FROM python:3.12-slim\nARG NAME\nRUN useradd $NAME\nUSER worker\n" },
     { name: "passwd written directly", code: "FROM python:3.12-slim\nRUN echo 'app:x:1000:1000::/app:/bin/sh' >> /etc/passwd\nUSER app\n" },
     { name: "variables are not resolved", code: "FROM python:3.12-slim\nUSER $APP_USER\n" },
+    { name: "bundled flags with a shell path", code: "FROM alpine:3.20\nRUN adduser -Ds /bin/sh app && useradd -ms /bin/bash other\nUSER app\nRUN chown other /srv\n" },
     { name: "Debian adduser --system --group", code: "FROM debian:bookworm-slim\nRUN adduser --system --group --home /srv svc\nRUN chgrp svc /srv && chown svc /srv\nUSER svc\n" },
   ],
   invalid: [
