@@ -141,7 +141,7 @@ function indexJson(entries: Array<{ blobs: Blobs; platform?: IndexEntry["platfor
   );
 }
 
-async function tarOf(files: Array<{ name: string; body: Buffer; type?: "symlink"; linkname?: string }>): Promise<Buffer> {
+export async function tarFiles(files: Array<{ name: string; body: Buffer; type?: "symlink"; linkname?: string }>): Promise<Buffer> {
   const pack = tar.pack();
   const done = collect(pack);
   const dirs = new Set<string>();
@@ -177,7 +177,7 @@ export async function dockerSaveLegacy(spec: ImageSpec, options: { manifestLast?
     else files.push({ name: layerNames[i], body: l.tar });
   });
   if (options.manifestLast) files.push({ name: "manifest.json", body: manifest });
-  return tarOf(files);
+  return tarFiles(files);
 }
 
 /** `docker save` from Docker 25 on: an OCI layout (index.json, blobs) plus the legacy manifest.json. */
@@ -187,7 +187,7 @@ export async function dockerSaveOci(spec: ImageSpec): Promise<Buffer> {
   const manifest = Buffer.from(
     JSON.stringify([{ Config: `blobs/sha256/${sha256(config).slice(7)}`, RepoTags: ["test:latest"], Layers: spec.layers.map((l) => `blobs/sha256/${sha256(l.blob).slice(7)}`) }]),
   );
-  return tarOf([
+  return tarFiles([
     ...blobs.files,
     { name: "index.json", body: indexJson([{ blobs }]) },
     { name: "manifest.json", body: manifest },
@@ -200,7 +200,7 @@ export async function ociArchive(entries: IndexEntry[]): Promise<Buffer> {
   const built = entries.map((e) => ({ blobs: ociBlobs(e.spec), platform: e.platform }));
   const seen = new Set<string>();
   const files = built.flatMap((b) => b.blobs.files).filter((f) => !seen.has(f.name) && seen.add(f.name));
-  return tarOf([{ name: "oci-layout", body: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }, { name: "index.json", body: indexJson(built) }, ...files]);
+  return tarFiles([{ name: "oci-layout", body: Buffer.from('{"imageLayoutVersion":"1.0.0"}') }, { name: "index.json", body: indexJson(built) }, ...files]);
 }
 
 export function ociDir(entries: IndexEntry[], dir: string): void {
