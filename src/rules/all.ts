@@ -3,6 +3,7 @@ import type { Check } from "./types.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import cacheMountsAvailable from "./cache-mounts-available.js";
 import chownAfterCopy from "./chown-after-copy.js";
 import contextBloat from "./context-bloat.js";
 import contextSecrets from "./context-secrets.js";
@@ -35,6 +36,7 @@ export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  cacheMountsAvailable,
   chownAfterCopy,
   contextBloat,
   contextSecrets,

@@ -1,22 +1,11 @@
 import type { Instruction } from "../dockerfile/model.js";
-import { cacheMountCovers, commandsIn, type RunCommand } from "../dockerfile/query.js";
-import { hasFlag, invocation } from "../shell/invocation.js";
-import { CACHE_DIRS, systemPackageOp, type SystemPackageOp } from "../shell/packages.js";
-import { homeFor, laterInRun, removedLater } from "./lib/cleanup.js";
+import { commandsIn } from "../dockerfile/query.js";
+import { invocation } from "../shell/invocation.js";
+import { systemPackageOp, type SystemPackageOp } from "../shell/packages.js";
 import { estimates } from "./lib/estimates.js";
 import { appendToRun } from "./lib/run-edit.js";
-import { managerFamily, type PackageCommand } from "./lib/system-packages.js";
+import { APT_LISTS, cacheDirs, cacheHandled, fillsCache, managerFamily, type PackageCommand } from "./lib/system-packages.js";
 import { defineCheck, type CheckContext, type Fix, type Impact } from "./types.js";
-
-const APT_LISTS = "/var/lib/apt/lists";
-
-function mounted(ins: Instruction, dirs: string[], pc: PackageCommand): boolean {
-  return dirs.some((d) => cacheMountCovers(ins, d, pc.stage));
-}
-
-function removed(pc: PackageCommand, dirs: string[], after: RunCommand = pc): boolean {
-  return dirs.some((d) => removedLater(pc.ins, d, after.cmd, homeFor(pc)));
-}
 
 /** `sudo` in front of the install: the cleanup needs it too. */
 function prefixOf(pc: PackageCommand): string {
@@ -41,19 +30,16 @@ function checkApt(ctx: CheckContext, run: PackageCommand[]): void {
   const update = run.find((pc) => pc.op.action === "update");
   if (!update) return; // lists not fetched in this RUN: an earlier layer holds them, removing them here frees nothing
   const install = run.find((pc) => pc.op.action === "install" && pc.cmd.span.start > update.cmd.span.start);
-  if (!install) return;
-  if (mounted(install.ins, [APT_LISTS], install) || removed(update, [APT_LISTS], update)) return;
-  if (laterInRun(update).some((c) => /^dist-?clean$/.test(systemPackageOp(c)?.verb?.text ?? ""))) return;
+  if (!install || cacheHandled(update)) return;
   const cleanup = `${prefixOf(install)}rm -rf ${APT_LISTS}/*`;
   report(ctx, install, `${install.op.inv.tool} install leaves the package lists of \`apt-get update\` in the layer: remove ${APT_LISTS}/* in the same RUN`, estimates.aptLists(), appendFix(ctx, install, cleanup));
 }
 
 /** apk: `apk add` keeps the index it fetched in /var/cache/apk unless told --no-cache. */
 function checkApk(ctx: CheckContext, run: PackageCommand[]): void {
-  const first = run[0];
-  if (mounted(first.ins, CACHE_DIRS.apk, first) || removed(first, CACHE_DIRS.apk, first)) return;
-  const update = run.find((pc) => pc.op.action === "update" && !hasFlag(pc.op.args, "--no-cache"));
-  const adds = run.filter((pc) => pc.op.action === "install" && !hasFlag(pc.op.args, "--no-cache"));
+  if (cacheHandled(run[0])) return;
+  const update = run.find((pc) => pc.op.action === "update" && fillsCache(pc.op));
+  const adds = run.filter((pc) => pc.op.action === "install" && fillsCache(pc.op));
   if (update) {
     // --no-cache on the adds would not drop the index `apk update` stored: remove the cache directory instead.
     const at = adds[0] ?? run.find((pc) => pc.op.action === "install");
@@ -73,27 +59,18 @@ function checkApk(ctx: CheckContext, run: PackageCommand[]): void {
 
 /** yum/dnf/microdnf: repository metadata and downloaded RPMs stay until `clean all`. */
 function checkRpm(ctx: CheckContext, run: PackageCommand[]): void {
-  const first = run.find((pc) => pc.op.action === "install" || pc.op.action === "upgrade" || pc.op.action === "update");
-  if (!first) return;
-  const dirs = CACHE_DIRS[first.op.manager];
-  if (mounted(first.ins, dirs, first) || removed(first, dirs, first)) return;
-  const cleaned = laterInRun(first).some((c) => {
-    const op = systemPackageOp(c);
-    return op !== undefined && managerFamily(op.manager) === "rpm" && op.action === "clean" && op.packages.some((w) => w.text === "all");
-  });
-  if (cleaned) return;
+  const first = run.find((pc) => fillsCache(pc.op));
+  if (!first || cacheHandled(first)) return;
   const tool = first.op.inv.tool;
   const sudo = prefixOf(first);
   const cleanup = `${sudo}${tool} clean all${tool === "yum" ? ` && ${sudo}rm -rf /var/cache/yum` : ""}`;
-  report(ctx, first, `${tool} ${first.op.verb?.text ?? ""} leaves repository metadata and packages in ${dirs[0]}: run \`${cleanup}\` in the same RUN`, estimates.rpmCache(), appendFix(ctx, first, cleanup));
+  report(ctx, first, `${tool} ${first.op.verb?.text ?? ""} leaves repository metadata and packages in ${cacheDirs(first.op.manager)[0]}: run \`${cleanup}\` in the same RUN`, estimates.rpmCache(), appendFix(ctx, first, cleanup));
 }
 
 /** zypper: its cache in /var/cache/zypp stays until `zypper clean`. */
 function checkZypper(ctx: CheckContext, run: PackageCommand[]): void {
   const first = run.find((pc) => pc.op.action === "install" || pc.op.action === "upgrade");
-  if (!first) return;
-  if (mounted(first.ins, CACHE_DIRS.zypper, first) || removed(first, CACHE_DIRS.zypper, first)) return;
-  if (laterInRun(first).some((c) => systemPackageOp(c)?.manager === "zypper" && systemPackageOp(c)?.action === "clean")) return;
+  if (!first || cacheHandled(first)) return;
   const cleanup = `${prefixOf(first)}zypper clean -a`;
   report(ctx, first, `zypper ${first.op.verb?.text ?? ""} leaves its cache in /var/cache/zypp: run \`${cleanup}\` in the same RUN`, estimates.zypperCache(), appendFix(ctx, first, cleanup));
 }

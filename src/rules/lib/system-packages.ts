@@ -1,9 +1,8 @@
-import type { Instruction, SimpleCommand } from "../../dockerfile/model.js";
-import { runCommands, type RunCommand } from "../../dockerfile/query.js";
-import type { Stage } from "../../dockerfile/model.js";
+import type { Instruction, SimpleCommand, Stage } from "../../dockerfile/model.js";
+import { cacheMountCovers, runCommands, type RunCommand } from "../../dockerfile/query.js";
 import { flagValue, hasFlag, invocation } from "../../shell/invocation.js";
-import { systemPackageOp, type SystemManager, type SystemPackageOp } from "../../shell/packages.js";
-import { laterInRun } from "./cleanup.js";
+import { CACHE_DIRS, systemPackageOp, type SystemManager, type SystemPackageOp } from "../../shell/packages.js";
+import { homeFor, laterInRun, removedLater } from "./cleanup.js";
 
 /** One system package manager command of a RUN, recognised. */
 export interface PackageCommand extends RunCommand {
@@ -22,6 +21,43 @@ export function packageCommands(stage: Stage): PackageCommand[] {
 /** yum, dnf and microdnf share their repositories, caches and `clean all`. */
 export function managerFamily(m: SystemManager): "apt" | "apk" | "rpm" | "zypper" {
   return m === "yum" || m === "dnf" || m === "microdnf" ? "rpm" : m;
+}
+
+export const APT_LISTS = "/var/lib/apt/lists";
+
+/** The directories whose content a manager's cache cleanup must remove (apt: the lists; the archives clean themselves on Debian images). */
+export function cacheDirs(manager: SystemManager): string[] {
+  return manager === "apt" ? [APT_LISTS] : CACHE_DIRS[manager];
+}
+
+/** Does the command download into the manager's cache? */
+export function fillsCache(op: SystemPackageOp): boolean {
+  switch (managerFamily(op.manager)) {
+    case "apt":
+      return op.action === "update";
+    case "apk":
+      return (op.action === "install" || op.action === "update" || op.action === "upgrade") && !hasFlag(op.args, "--no-cache");
+    default:
+      return op.action === "install" || op.action === "upgrade" || op.action === "update";
+  }
+}
+
+/**
+ * Does the same RUN take care of the cache this command fills: a cache mount over it, its removal later in the RUN,
+ * or the manager's own cleanup (`yum|dnf clean all`, `zypper clean`, `apt-get distclean`)?
+ */
+export function cacheHandled(pc: PackageCommand): boolean {
+  const dirs = cacheDirs(pc.op.manager);
+  if (dirs.some((d) => cacheMountCovers(pc.ins, d, pc.stage))) return true;
+  if (dirs.some((d) => removedLater(pc.ins, d, pc.cmd, homeFor(pc)))) return true;
+  const family = managerFamily(pc.op.manager);
+  return laterInRun(pc).some((c) => {
+    const op = systemPackageOp(c);
+    if (!op || managerFamily(op.manager) !== family) return false;
+    if (family === "apt") return /^dist-?clean$/.test(op.verb?.text ?? "");
+    if (family === "rpm") return op.action === "clean" && op.packages.some((w) => w.text === "all");
+    return family === "zypper" && op.action === "clean";
+  });
 }
 
 /** The package name without a version or architecture: `gcc=4:12.2.0-3` -> gcc, `libpq-dev:amd64` -> libpq-dev. */
