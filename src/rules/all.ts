@@ -5,6 +5,7 @@ import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
 import cacheMountsAvailable from "./cache-mounts-available.js";
 import chownAfterCopy from "./chown-after-copy.js";
+import condaCache from "./conda-cache.js";
 import contextBloat from "./context-bloat.js";
 import contextSecrets from "./context-secrets.js";
 import depsAfterSource from "./deps-after-source.js";
@@ -20,6 +21,8 @@ import nonInteractiveInstall from "./non-interactive-install.js";
 import packageCache from "./package-cache.js";
 import pathScriptsDir from "./path-scripts-dir.js";
 import pipCache from "./pip-cache.js";
+import pipenvCache from "./pipenv-cache.js";
+import poetryCache from "./poetry-cache.js";
 import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
@@ -29,6 +32,7 @@ import splitPackageInstalls from "./split-package-installs.js";
 import syntaxError from "./syntax-error.js";
 import unknownUser from "./unknown-user.js";
 import updateWithoutInstall from "./update-without-install.js";
+import uvCache from "./uv-cache.js";
 import variablesNeverExpand from "./variables-never-expand.js";
 import volatileBeforeStable from "./volatile-before-stable.js";
 
@@ -38,6 +42,7 @@ export const allChecks: Check[] = [
   buildToolchain,
   cacheMountsAvailable,
   chownAfterCopy,
+  condaCache,
   contextBloat,
   contextSecrets,
   depsAfterSource,
@@ -53,6 +58,8 @@ export const allChecks: Check[] = [
   packageCache,
   pathScriptsDir,
   pipCache,
+  pipenvCache,
+  poetryCache,
   pythonDontWriteBytecode,
   pythonUnbuffered,
   runtimeLibraryMissing,
@@ -62,6 +69,7 @@ export const allChecks: Check[] = [
   syntaxError,
   unknownUser,
   updateWithoutInstall,
+  uvCache,
   variablesNeverExpand,
   volatileBeforeStable,
 ];

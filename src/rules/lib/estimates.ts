@@ -20,6 +20,15 @@ export const estimates = {
     bytes: Math.max(1, packages) * 15 * MB,
     basis: `recommended packages Debian pulls in average ~15 MB per requested package (${packages} requested)`,
   }),
+  /** A Python tool's download cache left in a layer; `distributions` is 0 when the project's manifests are unknown. */
+  toolCache: (tool: "uv" | "poetry" | "pipenv", distributions: number, hardlinked = false): Impact => {
+    const n = distributions > 0 ? distributions : 15;
+    const counted = distributions > 0 ? `${n} in the project's manifests` : `${n}, a typical web app`;
+    if (hardlinked) {
+      return { bytes: n * 2 * MB, basis: `uv hardlinks the wheels it unpacks into the environment, so the layer stores them once; the index metadata and wheels built from source remain, ~2 MB per distribution (${counted})` };
+    }
+    return { bytes: n * 8 * MB, basis: `${tool}'s cache holds every wheel it downloaded, ~8 MB per distribution (${counted})` };
+  },
   condaCache: (): Impact => ({ bytes: 300 * MB, basis: "conda's pkgs/ cache of tarballs and extracted packages for a typical scientific stack" }),
   toolchain: (): Impact => ({ bytes: 250 * MB, basis: "gcc, binutils, libc6-dev and headers on Debian bookworm (build-essential with its dependencies)" }),
   /** Build tools shipped in a layer: compilers, other build tools, header packages, git. */
