@@ -4,6 +4,7 @@ import { InputError } from "../errors.js";
 import { registerCompare } from "./compare.js";
 import { registerFix } from "./fix.js";
 import { registerInit } from "./init.js";
+import { registerInspect } from "./inspect.js";
 import { registerLint } from "./lint.js";
 import { registerRules } from "./rules.js";
 import { VERSION } from "../version.js";
@@ -20,6 +21,7 @@ registerLint(program);
 registerCompare(program);
 registerFix(program);
 registerInit(program);
+registerInspect(program);
 registerRules(program);
 
 export async function main(argv: string[]): Promise<number> {

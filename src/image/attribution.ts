@@ -1,0 +1,220 @@
+import type { DockerfileModel, Instruction, Stage } from "../dockerfile/model.js";
+import type { Finding } from "../rules/types.js";
+import type { Analysis } from "./analyze.js";
+import { parseCreatedBy, type Command } from "./history.js";
+import type { HiddenKind } from "./path-index.js";
+import type { AvoidableKind } from "./waste.js";
+
+/**
+ * Joins the Dockerfile view to the image view: instruction -> history entry -> layer, and for a lint
+ * finding, the bytes the image really holds for it. A check's rule id names what to measure
+ * (RULE_MEASURES); rules not listed still get their layer and its size.
+ */
+
+interface Measure {
+  /** Directory globs ("**" any depth, "*" within a name): the bytes under them that the layer stores. */
+  paths?: string[];
+  /** Waste families of the layer: hidden bytes it stores or hid, avoidable bytes it stores. */
+  kinds?: Array<HiddenKind | AvoidableKind>;
+  basis: string;
+}
+
+const PY_CACHES = ["**/.cache/pip", "**/.cache/uv"];
+
+export const RULE_MEASURES: Record<string, Measure> = {
+  "package-cache": {
+    paths: ["/var/lib/apt/lists", "/var/cache/apt", "/var/cache/apk", "/etc/apk/cache", "/var/cache/yum", "/var/cache/dnf", "/var/cache/zypp"],
+    basis: "package lists and caches this instruction's layer stores",
+  },
+  "pip-cache": { paths: PY_CACHES, basis: "pip/uv cache files this instruction's layer stores" },
+  "uv-cache": { paths: ["**/.cache/uv"], basis: "uv cache files this instruction's layer stores" },
+  "poetry-cache": { paths: ["**/.cache/pypoetry"], basis: "poetry cache files this instruction's layer stores" },
+  "conda-cache": { paths: ["**/pkgs"], basis: "conda package cache this instruction's layer stores" },
+  "chown-after-copy": { kinds: ["rewritten"], basis: "files this instruction's layer stores again only to change owner or mode" },
+  "cleanup-later-layer": { kinds: ["deleted"], basis: "bytes deleted by a later layer that stay stored in the one that created them" },
+  "build-toolchain": { kinds: ["toolchain"], basis: "compilers, headers and static libraries this instruction's layer stores" },
+  "bytecode-and-tests": { kinds: ["bytecode", "tests"], basis: "bytecode and test suites this instruction's layer stores" },
+  "venv-pip-setuptools": {
+    paths: [
+      "**/site-packages/pip",
+      "**/site-packages/pip-*.dist-info",
+      "**/site-packages/setuptools",
+      "**/site-packages/setuptools-*.dist-info",
+      "**/site-packages/pkg_resources",
+      "**/site-packages/_distutils_hack",
+      "**/site-packages/wheel",
+      "**/site-packages/wheel-*.dist-info",
+    ],
+    basis: "pip, setuptools and wheel files this instruction's layer stores",
+  },
+  "context-bloat": {
+    paths: ["**/.git", "**/__pycache__", "**/*.pyc", "**/.venv", "**/venv", "**/node_modules", "**/.tox", "**/.pytest_cache", "**/.mypy_cache", "**/.ruff_cache"],
+    basis: "version-control, cache and environment files this COPY brought in",
+  },
+};
+
+/** A directory glob as a regex matching that path or anything below it; group 1 is the matched directory. */
+export function globRegex(glob: string): RegExp {
+  let re = "";
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i];
+    if (glob.startsWith("**/", i)) {
+      re += "(?:.*/)?";
+      i += 2;
+    } else if (c === "*") re += "[^/]*";
+    else re += c.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  }
+  return new RegExp(`^(${re})(?:/.*)?$`);
+}
+
+// ---- instruction <-> history alignment ----
+
+/** Instructions whose filesystem reaches the target, oldest first (the target and its FROM ancestors). */
+function shippedInstructions(model: DockerfileModel): Instruction[] {
+  const chain: Stage[] = [];
+  for (let s = model.target; s; s = s.parent) chain.unshift(s);
+  return chain.flatMap((s) => s.instructions.filter((i) => i.keyword !== "FROM"));
+}
+
+function normalize(text: string): string {
+  return text.replace(/\\\r?\n/g, " ").replace(/\s+/g, " ").trim();
+}
+
+function tokens(text: string): Set<string> {
+  return new Set(normalize(text).split(" ").filter(Boolean));
+}
+
+function similarity(a: string, b: string): number {
+  const na = normalize(a);
+  const nb = normalize(b);
+  if (na === nb) return 1;
+  const ta = tokens(na);
+  const tb = tokens(nb);
+  let common = 0;
+  for (const t of ta) if (tb.has(t)) common++;
+  return common / Math.max(1, ta.size + tb.size - common);
+}
+
+function instructionText(model: DockerfileModel, ins: Instruction): string {
+  return ins.argsSpan ? model.source.text.slice(ins.argsSpan.start, ins.argsSpan.end) : "";
+}
+
+function matchScore(model: DockerfileModel, ins: Instruction, cmd: Command): number {
+  if (!cmd.keyword || cmd.keyword !== ins.keyword) return -1;
+  const text = instructionText(model, ins);
+  if (ins.keyword === "COPY" || ins.keyword === "ADD") {
+    // The legacy builder records "file:<hash> in /dest": only the destination survives.
+    const dest = (s: string) => normalize(s).split(" ").pop() ?? "";
+    const sameDest = dest(text) === dest(cmd.text) ? 0.5 : 0;
+    return 1 + Math.max(sameDest, similarity(text, cmd.text));
+  }
+  return 1 + similarity(text, cmd.text);
+}
+
+/**
+ * Aligns the shipped instructions with the history (an order-preserving best match, base image entries
+ * left unmatched), preferring the latest history entries when two alignments score the same.
+ * Returns instruction -> history index.
+ */
+export function alignHistory(model: DockerfileModel, history: Array<{ created_by?: string }>): Map<Instruction, number> {
+  const ins = shippedInstructions(model);
+  const cmds = history.map((h) => parseCreatedBy(h.created_by));
+  const n = ins.length;
+  const m = cmds.length;
+  const score: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
+  const pair = (i: number, j: number) => matchScore(model, ins[i], cmds[j]);
+  for (let i = 1; i <= n; i++) {
+    for (let j = 1; j <= m; j++) {
+      const s = pair(i - 1, j - 1);
+      score[i][j] = Math.max(score[i - 1][j], score[i][j - 1], s > 0 ? score[i - 1][j - 1] + s : -Infinity);
+    }
+  }
+  const out = new Map<Instruction, number>();
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    const s = pair(i - 1, j - 1);
+    if (s > 0 && score[i][j] === score[i - 1][j - 1] + s) {
+      out.set(ins[i - 1], j - 1);
+      i--;
+      j--;
+    } else if (score[i][j] === score[i][j - 1]) j--;
+    else i--;
+  }
+  return out;
+}
+
+/** For each layer, the Dockerfile instruction that produced it (undefined for base-image layers). */
+export function layerInstructions(analysis: Analysis, model: DockerfileModel): Array<Instruction | undefined> {
+  const byHistory = new Map<number, Instruction>();
+  for (const [ins, h] of alignHistory(model, analysis.image.config.history ?? [])) byHistory.set(h, ins);
+  return analysis.origins.map((o) => (o.history !== undefined ? byHistory.get(o.history) : undefined));
+}
+
+// ---- findings -> measured bytes ----
+
+export interface MeasuredPath {
+  path: string;
+  bytes: number;
+}
+
+export interface FindingMeasure {
+  finding: Finding;
+  /** The layer the finding's instruction produced, when it ships and the history says which. */
+  layer?: number;
+  layerBytes?: number;
+  /** Whether the instruction is in a stage whose filesystem reaches the image. */
+  ships: boolean;
+  measured?: { bytes: number; files: number; paths: MeasuredPath[]; basis: string };
+}
+
+export function measureFindings(analysis: Analysis, model: DockerfileModel, findings: Finding[]): FindingMeasure[] {
+  const { image, origins, report } = analysis;
+  const toHistory = alignHistory(model, image.config.history ?? []);
+  const layerOfHistory = new Map<number, number>();
+  origins.forEach((o, layer) => o.history !== undefined && layerOfHistory.set(o.history, layer));
+  const shipped = new Set(shippedInstructions(model));
+  return findings.map((finding) => {
+    const ins = finding.instruction;
+    const ships = ins !== undefined && shipped.has(ins);
+    const h = ins ? toHistory.get(ins) : undefined;
+    const layer = h !== undefined ? layerOfHistory.get(h) : undefined;
+    const out: FindingMeasure = { finding, ships };
+    if (layer === undefined) return out;
+    out.layer = layer;
+    out.layerBytes = report.layers[layer].bytes;
+    const measure = RULE_MEASURES[finding.rule];
+    if (measure) out.measured = measureLayer(analysis, layer, measure);
+    return out;
+  });
+}
+
+function measureLayer(analysis: Analysis, layer: number, measure: Measure): FindingMeasure["measured"] {
+  const byPath = new Map<string, number>();
+  let files = 0;
+  const add = (path: string, bytes: number, count: number) => {
+    byPath.set(path, (byPath.get(path) ?? 0) + bytes);
+    files += count;
+  };
+  if (measure.kinds) {
+    const kinds = new Set<string>(measure.kinds);
+    for (const item of analysis.report.waste.items) {
+      // Hidden bytes belong both to the layer storing them and to the layer that hid them.
+      if (kinds.has(item.kind) && (item.layer === layer || item.by === layer)) add(item.path, item.bytes, item.files);
+    }
+  } else if (measure.paths) {
+    const globs = measure.paths.map(globRegex);
+    for (const e of analysis.image.layers[layer].record.entries) {
+      if (e.kind !== "file" || e.size === 0) continue;
+      for (const re of globs) {
+        const m = re.exec(e.path);
+        if (m) {
+          add(m[1], e.size, 1);
+          break;
+        }
+      }
+    }
+  }
+  const paths = [...byPath].map(([path, bytes]) => ({ path, bytes })).sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : 1));
+  return { bytes: paths.reduce((s, p) => s + p.bytes, 0), files, paths: paths.slice(0, 5), basis: measure.basis };
+}
