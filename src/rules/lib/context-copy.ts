@@ -80,10 +80,11 @@ export function contextCopy(ins: Instruction, project: ProjectContext): ContextC
 }
 
 /**
- * The working directory at an instruction, resolved through WORKDIR instructions of the stage and its ancestors.
+ * The working directory at an instruction (at the end of the stage without one), resolved through WORKDIR
+ * instructions of the stage and its ancestors.
  * "/" stands for the base image's own working directory; undefined when a WORKDIR uses a variable.
  */
-export function workdirAt(stage: Stage, before: Instruction): string | undefined {
+export function workdirAt(stage: Stage, before?: Instruction): string | undefined {
   let wd = "/";
   for (const ins of inheritedInstructions(stage, before)) {
     if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
@@ -170,7 +171,9 @@ export function contextFileAt(
   for (let i = chain.length - 1; i >= 0; i--) {
     const ins = chain[i];
     if ((ins.keyword === "COPY" || ins.keyword === "ADD") && ins.heredocs.length > 0 && !flag(ins, "from")) {
-      const dest = ins.args.at(-1);
+      // The destination is the last word of the first line; the heredoc bodies follow.
+      const firstLineEnd = ins.heredocs[0].contentSpan?.start ?? ins.span.end;
+      const dest = ins.args.filter((w) => w.span.end <= firstLineEnd && !w.text.startsWith("<<")).at(-1);
       const wd = workdirAt(ins.stage!, ins);
       if (dest && wd !== undefined && posix.resolve(wd, dest.text) === imagePath) return { heredoc: ins.heredocs[0].content };
       continue;
