@@ -5,6 +5,7 @@ import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
 import cacheMountsAvailable from "./cache-mounts-available.js";
 import chownAfterCopy from "./chown-after-copy.js";
+import cleanupLaterLayer from "./cleanup-later-layer.js";
 import condaCache from "./conda-cache.js";
 import contextBloat from "./context-bloat.js";
 import contextSecrets from "./context-secrets.js";
@@ -25,6 +26,7 @@ import pipenvCache from "./pipenv-cache.js";
 import poetryCache from "./poetry-cache.js";
 import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
+import runsAsRoot from "./runs-as-root.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
 import shellFormCmd from "./shell-form-cmd.js";
 import shellSyntax from "./shell-syntax.js";
@@ -42,6 +44,7 @@ export const allChecks: Check[] = [
   buildToolchain,
   cacheMountsAvailable,
   chownAfterCopy,
+  cleanupLaterLayer,
   condaCache,
   contextBloat,
   contextSecrets,
@@ -62,6 +65,7 @@ export const allChecks: Check[] = [
   poetryCache,
   pythonDontWriteBytecode,
   pythonUnbuffered,
+  runsAsRoot,
   runtimeLibraryMissing,
   shellFormCmd,
   shellSyntax,

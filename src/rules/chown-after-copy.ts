@@ -3,7 +3,7 @@ import { inheritedInstructions } from "../dockerfile/query.js";
 import { invocation } from "../shell/invocation.js";
 import { pythonOp, installsProject } from "../shell/python.js";
 import { systemPackageOp } from "../shell/packages.js";
-import { copyDestination, copyParts, fromContext, isWholeContext, within, type CopyParts } from "./lib/paths.js";
+import { copyDestination, copyParts, fromContext, isWholeContext, SYSTEM_DIRS, within, type CopyParts } from "./lib/paths.js";
 import { resolvePath, workdirAt } from "./lib/python-env.js";
 import { deleteInstruction } from "./lib/run-edit.js";
 import { defineCheck, type CheckContext, type Fix, type TextEdit } from "./types.js";
@@ -52,8 +52,6 @@ function touches(path: string, recursive: boolean, copy: Copied): boolean {
   return path !== copy.dest && within(path, copy.dest);
 }
 
-/** Directories of the base system: a recursive change over them reaches files no COPY brought. */
-const SYSTEM_DIRS = new Set(["/", "/usr", "/usr/local", "/usr/lib", "/usr/share", "/usr/bin", "/usr/local/lib", "/usr/local/bin", "/etc", "/var", "/home", "/root", "/bin", "/lib", "/sbin", "/tmp", "/var/lib", "/var/log"]);
 /** Commands that, run inside a directory, do not write into it. */
 const CWD_SAFE = new Set(["useradd", "adduser", "groupadd", "addgroup", "usermod", "echo", "true", "set", "export", "ln", "chown", "chmod", "id", "ls", "cat"]);
 
@@ -65,6 +63,7 @@ const pathLike = (t: string) => t.startsWith("/") || t.startsWith(".") || t.star
  * files ("files": a chown there changes more than the COPY brought, so moving it to the COPY is not exact).
  */
 function earlierContent(stage: Stage, run: Instruction, path: string, copy: Copied): "none" | "dir" | "files" {
+  // A recursive change over a system directory reaches files no COPY brought.
   if (SYSTEM_DIRS.has(path)) return "files";
   let result: "none" | "dir" = "none";
   for (const ins of inheritedInstructions(stage, run)) {

@@ -29,6 +29,11 @@ export const estimates = {
     }
     return { bytes: n * 8 * MB, basis: `${tool}'s cache holds every wheel it downloaded, ~8 MB per distribution (${counted})` };
   },
+  /** Test suites and bytecode pip installs into site-packages. */
+  testsAndBytecode: (): Impact => ({
+    bytes: 15 * MB,
+    basis: "tests/ directories of installed distributions (numpy, pandas, scipy ship 10-40 MB each; a typical web stack a few MB); .pyc files add ~25% to pure-Python packages",
+  }),
   condaCache: (): Impact => ({ bytes: 300 * MB, basis: "conda's pkgs/ cache of tarballs and extracted packages for a typical scientific stack" }),
   toolchain: (): Impact => ({ bytes: 250 * MB, basis: "gcc, binutils, libc6-dev and headers on Debian bookworm (build-essential with its dependencies)" }),
   /** Build tools shipped in a layer: compilers, other build tools, header packages, git. */

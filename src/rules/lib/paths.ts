@@ -2,6 +2,9 @@ import { posix } from "node:path";
 import type { Instruction, Word } from "../../dockerfile/model.js";
 import { resolvePath } from "./python-env.js";
 
+/** Directories of the base system, full of files no instruction of the Dockerfile made. */
+export const SYSTEM_DIRS = new Set(["/", "/usr", "/usr/local", "/usr/lib", "/usr/share", "/usr/bin", "/usr/local/lib", "/usr/local/bin", "/etc", "/var", "/home", "/root", "/bin", "/lib", "/sbin", "/tmp", "/var/lib", "/var/log", "/opt", "/srv"]);
+
 /** Is `path` the directory `dir` itself or inside it? Both absolute and normalised. */
 export function within(path: string, dir: string): boolean {
   return dir === "/" || path === dir || path.startsWith(dir + "/");

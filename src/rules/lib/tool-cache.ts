@@ -10,8 +10,8 @@ import { expandVars } from "./python-env.js";
 export interface ToolCache {
   tool: "pip" | "uv" | "poetry" | "pipenv" | "conda";
   fills(op: PythonOp): boolean;
-  /** The directories that hold the cache for this command; the cache is gone only when all are. */
-  dirs(rc: RunCommand, op: PythonOp): string[];
+  /** The directories that hold the cache for this command (or, without one, for the RUN's environment); the cache is gone only when all are. */
+  dirs(rc: RunCommand, op?: PythonOp): string[];
   /** Turned off for this command by a flag or an environment variable. */
   disabled(rc: RunCommand, op: PythonOp): boolean;
   /** A later command of the same RUN that empties the cache (the tool's own clean command). */
@@ -31,7 +31,7 @@ const subcommand = (tool: PythonOp["tool"], verb: string, test: (op: PythonOp) =
 export const PIP_CACHE: ToolCache = {
   tool: "pip",
   fills: (op) => op.tool === "pip" && op.action === "install",
-  dirs: (rc, op) => [flagValue(op.args, "--cache-dir")?.value ?? commandEnv(rc, "PIP_CACHE_DIR") ?? "~/.cache/pip"],
+  dirs: (rc, op) => [flagValue(op?.args ?? [], "--cache-dir")?.value ?? commandEnv(rc, "PIP_CACHE_DIR") ?? "~/.cache/pip"],
   // pip turns its cache off for any value of PIP_NO_CACHE_DIR, even 0 or false.
   disabled: (rc, op) => hasFlag(op.args, "--no-cache-dir") || commandEnv(rc, "PIP_NO_CACHE_DIR") !== undefined,
   cleans: subcommand("pip", "cache", (op) => ["purge", "remove"].includes(op.targets[0]?.text ?? "")),
@@ -43,7 +43,7 @@ export const UV_CACHE: ToolCache = {
     (op.tool === "uv" && (op.action === "sync" || op.action === "add" || (op.action === "tool" && op.targets[0]?.text === "install"))) ||
     (op.tool === "uv-pip" && op.action === "install"),
   dirs: (rc, op) => {
-    const explicit = flagValue(op.args, "--cache-dir")?.value ?? commandEnv(rc, "UV_CACHE_DIR");
+    const explicit = flagValue(op?.args ?? [], "--cache-dir")?.value ?? commandEnv(rc, "UV_CACHE_DIR");
     const xdg = commandEnv(rc, "XDG_CACHE_HOME");
     return [explicit ?? (xdg ? `${xdg}/uv` : "~/.cache/uv")];
   },
@@ -85,7 +85,7 @@ export const CONDA_CACHE: ToolCache = {
   dirs: (rc, op) => {
     const pkgs = commandEnv(rc, "CONDA_PKGS_DIRS")?.split(",")[0];
     if (pkgs) return [pkgs];
-    const root = /^(.*)\/(condabin|bin)\/[^/]+$/.exec(op.inv.toolWord.text)?.[1] ?? commandEnv(rc, "MAMBA_ROOT_PREFIX") ?? commandEnv(rc, "CONDA_DIR") ?? "/opt/conda";
+    const root = /^(.*)\/(condabin|bin)\/[^/]+$/.exec(op?.inv.toolWord.text ?? "")?.[1] ?? commandEnv(rc, "MAMBA_ROOT_PREFIX") ?? commandEnv(rc, "CONDA_DIR") ?? "/opt/conda";
     return [`${root}/pkgs`];
   },
   disabled: () => false,

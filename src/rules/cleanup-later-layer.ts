@@ -1,0 +1,268 @@
+import { posix } from "node:path";
+import type { Instruction, SimpleCommand } from "../dockerfile/model.js";
+import { inheritedInstructions, type RunCommand } from "../dockerfile/query.js";
+import { normalizeDistName, type ProjectContext } from "../project/context.js";
+import { invocation } from "../shell/invocation.js";
+import { systemPackageOp, type SystemManager } from "../shell/packages.js";
+import { isDependencyInstall, pythonOp, requirementFiles } from "../shell/python.js";
+import { homeFor, removalCovers, removedPaths } from "./lib/cleanup.js";
+import { estimates } from "./lib/estimates.js";
+import { copyDestination, copyParts, fromContext, isWholeContext, SYSTEM_DIRS, within } from "./lib/paths.js";
+import { resolvePath } from "./lib/python-env.js";
+import { appendToRun, deleteInstruction } from "./lib/run-edit.js";
+import {
+  apkVirtual, cacheDirs, cacheHandled, fillsCache, installedNames, managerFamily, packageName, removedInSameRun, toolchainKind, type PackageCommand,
+} from "./lib/system-packages.js";
+import { cacheLeft, TOOL_CACHES, type ToolCache } from "./lib/tool-cache.js";
+import { defineCheck, type Fix, type Impact } from "./types.js";
+
+/** What a removal command takes away, and how to recognise the instruction that made it. */
+interface Target {
+  what: string;
+  /** Did this command of an earlier (or the same) RUN, or this COPY/ADD, create it? */
+  createdBy(ins: Instruction, cmd?: SimpleCommand): boolean;
+  impact: Impact;
+}
+
+/** Commands that read, move around or inspect paths without creating content there. */
+const NON_CREATORS = new Set(["rm", "cd", "ls", "cat", "test", "[", "chmod", "chown", "stat", "du", "echo", "mkdir", "touch", "ln", "find", "grep", "sed", "head", "tail", "file", "readlink", "realpath", "which", "command", "export", "set", "true"]);
+
+const runCommandsOf = (ins: Instruction): RunCommand[] => (ins.keyword === "RUN" && ins.shell && ins.stage ? ins.shell.commands.map((cmd) => ({ ins, cmd, stage: ins.stage! })) : []);
+
+const packageCommand = (rc: RunCommand): PackageCommand | undefined => {
+  const op = systemPackageOp(rc.cmd);
+  return op ? { ...rc, op } : undefined;
+};
+
+/** Commands of an instruction that may have made something: all of an earlier RUN, those before `cmd` in its own RUN. */
+function commandsBefore(ins: Instruction, cmd?: SimpleCommand): RunCommand[] {
+  return runCommandsOf(ins).filter((rc) => !cmd || rc.cmd.span.start < cmd.span.start);
+}
+
+function systemCacheTarget(family: "apt" | "apk" | "rpm" | "zypper", impact: Impact, what: string): Target {
+  return {
+    what,
+    impact,
+    createdBy: (ins, cmd) =>
+      commandsBefore(ins, cmd).some((rc) => {
+        const pc = packageCommand(rc);
+        return pc !== undefined && managerFamily(pc.op.manager) === family && fillsCache(pc.op) && !cacheHandled(pc);
+      }),
+  };
+}
+
+const SYSTEM_CACHES: Array<{ family: "apt" | "apk" | "rpm" | "zypper"; manager: SystemManager; impact: () => Impact; what: string }> = [
+  { family: "apt", manager: "apt", impact: estimates.aptLists, what: "the apt lists" },
+  { family: "apk", manager: "apk", impact: estimates.apkCache, what: "the apk cache" },
+  { family: "rpm", manager: "dnf", impact: estimates.rpmCache, what: "the yum/dnf cache" },
+  { family: "zypper", manager: "zypper", impact: estimates.zypperCache, what: "the zypper cache" },
+];
+
+function toolCacheTarget(cache: ToolCache, project: ProjectContext): Target {
+  return {
+    what: `the ${cache.tool} cache`,
+    impact: cache.tool === "conda" ? estimates.condaCache() : cache.tool === "pip" ? estimates.pipCache(project.dependencies().size) : estimates.toolCache(cache.tool, project.dependencies().size),
+    createdBy: (ins, cmd) => commandsBefore(ins, cmd).some((rc) => cacheLeft(rc, cache) !== undefined),
+  };
+}
+
+/** Absolute cache directories in the environment of a RUN command, for matching a removal path. */
+function toolCacheDirs(cache: ToolCache, rc: RunCommand): string[] {
+  return cache.dirs(rc).map((d) => d.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, homeFor(rc)));
+}
+
+/** The path part of a removal pattern before any glob: `/app/tests/*` -> `/app/tests`. */
+function globFree(pattern: string): string {
+  const i = pattern.search(/[*?[]/);
+  if (i < 0) return pattern;
+  return pattern.slice(0, pattern.lastIndexOf("/", i)) || "/";
+}
+
+/** Did a COPY/ADD bring something at `path`? With a known context, the file must exist there and not be ignored. */
+function copyCreated(ins: Instruction, path: string, project: ProjectContext): boolean {
+  const parts = copyParts(ins);
+  const dest = parts && copyDestination(ins, parts);
+  if (!parts || !dest) return false;
+  if (!within(path, dest.path) && !within(dest.path, path)) return false;
+  if (!fromContext(ins, parts) || project.entries().length === 0 || !within(path, dest.path) || path === dest.path) return true;
+  const rel = posix.relative(dest.path, path);
+  const visible = (p: string) => project.exists(p) && !project.dockerignore()?.ignores(p);
+  return parts.sources.some((s) => {
+    if (isWholeContext(s.text)) return visible(rel);
+    const base = s.text.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+    if (/[*?[]/.test(base)) return true;
+    const directory = project.read(base) === undefined && project.exists(base);
+    if (directory) return visible(`${base}/${rel}`);
+    const landing = dest.intoDir ? posix.join(dest.path, posix.basename(base)) : dest.path;
+    return within(path, landing) && visible(base);
+  });
+}
+
+function pathTarget(path: string, project: ProjectContext): Target {
+  const docs = /^\/usr\/share\/(doc|man|info|locale)(\/|$)|^\/var\/log(\/|$)/.test(path);
+  return {
+    what: path,
+    impact: { basis: `the earlier layer keeps every byte under ${path}; a later RUN only hides them behind a whiteout` },
+    createdBy: (ins, cmd) => {
+      if (ins.keyword === "COPY" || ins.keyword === "ADD") return copyCreated(ins, path, project);
+      return commandsBefore(ins, cmd).some((rc) => {
+        if (docs && systemPackageOp(rc.cmd)?.action === "install") return true;
+        const inv = invocation(rc.cmd);
+        if (NON_CREATORS.has(inv.tool)) return false;
+        return inv.args.some((w) => {
+          if (w.text.startsWith("-") || !(w.text.startsWith("/") || w.text.startsWith("~") || w.text.startsWith("./"))) return false;
+          const made = resolvePath(rc.stage, rc.ins, w.text);
+          if (made.includes("$")) return false;
+          return within(made, path) || (within(path, made) && !SYSTEM_DIRS.has(made));
+        });
+      });
+    },
+  };
+}
+
+function packagesTarget(family: string, names: string[]): Target {
+  const tools = names.map(toolchainKind);
+  const impact: Impact =
+    tools.some((k) => k !== undefined)
+      ? estimates.buildTools({ compilers: tools.filter((k) => k === "compiler").length, tools: tools.filter((k) => k === "build-tool").length, headers: tools.filter((k) => k === "headers").length, git: tools.includes("git") })
+      : { basis: `the files of ${names.join(", ")} stay in the layer that installed them; removing them later only hides them` };
+  return {
+    what: names.join(", "),
+    impact,
+    createdBy: (ins, cmd) =>
+      commandsBefore(ins, cmd).some((rc) => {
+        const pc = packageCommand(rc);
+        if (!pc || pc.op.action !== "install" || managerFamily(pc.op.manager) !== family) return false;
+        const installed = [...installedNames(pc.op), apkVirtual(pc.op)].filter((n): n is string => n !== undefined);
+        return names.some((n) => installed.includes(n) && !removedInSameRun(pc, n));
+      }),
+  };
+}
+
+const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
+
+function distributionsTarget(names: string[], project: ProjectContext): Target {
+  const wanted = names.map(normalizeDistName);
+  return {
+    what: names.join(", "),
+    impact: { basis: `the files of ${names.join(", ")} stay in the layer that installed them; uninstalling later only hides them` },
+    createdBy: (ins, cmd) =>
+      commandsBefore(ins, cmd).some((rc) => {
+        const inv = invocation(rc.cmd);
+        if ((inv.tool === "venv" || inv.tool === "virtualenv") && wanted.some((n) => PIP_ITSELF.has(n))) return true;
+        const op = pythonOp(rc.cmd);
+        if (!op || !isDependencyInstall(op)) return false;
+        const named = op.targets.map((t) => normalizeDistName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(t.text)?.[0] ?? ""));
+        if (wanted.some((n) => named.includes(n))) return true;
+        return requirementFiles(op).length > 0 && wanted.some((n) => !PIP_ITSELF.has(n) && project.dependencies().has(n));
+      }),
+  };
+}
+
+function bytecodeTarget(): Target {
+  return {
+    what: "bytecode and tests of installed packages",
+    impact: estimates.testsAndBytecode(),
+    createdBy: (ins, cmd) =>
+      commandsBefore(ins, cmd).some((rc) => {
+        const op = pythonOp(rc.cmd);
+        return op !== undefined && op.tool !== "conda" && isDependencyInstall(op);
+      }),
+  };
+}
+
+/** What a command removes, as targets; empty when it removes nothing we can attribute. */
+function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
+  const out: Target[] = [];
+  const op = systemPackageOp(rc.cmd);
+  if (op?.action === "remove" && op.verb?.text !== "autoremove") {
+    const names = op.packages.filter((w) => !w.text.startsWith("-")).map((w) => packageName(w.text, op.manager));
+    if (names.length > 0) out.push(packagesTarget(managerFamily(op.manager), names));
+  }
+  if (op?.action === "clean") {
+    const family = managerFamily(op.manager);
+    const known = SYSTEM_CACHES.find((c) => c.family === family);
+    if (known && family !== "apt") out.push(systemCacheTarget(family, known.impact(), known.what));
+  }
+  const py = pythonOp(rc.cmd);
+  if (py?.tool === "pip" && py.action === "uninstall" && py.targets.length > 0) out.push(distributionsTarget(py.targets.map((t) => t.text), project));
+  for (const cache of TOOL_CACHES) if (cache.cleans(rc.cmd)) out.push(toolCacheTarget(cache, project));
+  const inv = invocation(rc.cmd);
+  if (inv.tool === "find" && inv.args.some((w) => w.text === "-delete" || w.text === "-exec") && inv.args.some((w, i) => /^-i?name$/.test(inv.args[i - 1]?.text ?? "") && /pyc|__pycache__|^tests?$/.test(w.text))) {
+    out.push(bytecodeTarget());
+  }
+  const home = homeFor(rc);
+  for (const pattern of removedPaths(rc.cmd)) {
+    const path = resolvePath(rc.stage, rc.ins, globFree(pattern));
+    if (path.includes("$") || path === "/") continue;
+    const system = SYSTEM_CACHES.find((c) => cacheDirs(c.manager).some((d) => removalCovers(path, d, home) || within(path, d)));
+    if (system) {
+      out.push(systemCacheTarget(system.family, system.impact(), system.what));
+      continue;
+    }
+    const tool = TOOL_CACHES.find((cache) => {
+      return toolCacheDirs(cache, rc).some((d) => removalCovers(path, d, home) || within(path, d));
+    });
+    if (tool) {
+      out.push(toolCacheTarget(tool, project));
+      continue;
+    }
+    out.push(pathTarget(path, project));
+  }
+  return out;
+}
+
+/** Moving the command into the creating RUN: exact only when nothing between the two uses the files. */
+function moveFix(file: Parameters<typeof appendToRun>[0], creator: Instruction, removal: RunCommand, chain: Instruction[]): Fix {
+  const text = file.source.text.slice(removal.cmd.span.start, removal.cmd.span.end);
+  const description = creator.keyword === "RUN" ? `run \`${text}\` at the end of the RUN at line ${creator.line}` : `keep it out of the ${creator.keyword} at line ${creator.line} (.dockerignore, a narrower source, or RUN --mount=type=bind)`;
+  const ins = removal.ins;
+  const single = ins.shell!.commands.length === 1 && ins.flags.length === 0 && !ins.json && ins.heredocs.length === 0;
+  const between = chain.filter((i) => i.index > creator.index && i.index < ins.index);
+  const quiet = !between.some((i) => i.keyword === "RUN" || i.keyword === "COPY" || i.keyword === "ADD");
+  const append = creator.keyword === "RUN" && single && quiet ? appendToRun(file, creator, text) : undefined;
+  return { kind: "suggestion", description, edits: append ? [append, deleteInstruction(file, ins)] : [] };
+}
+
+export default defineCheck({
+  meta: {
+    id: "cleanup-later-layer",
+    title: "Files removed in a later layer than the one that created them",
+    category: "size",
+    severity: "warning",
+    fix: "suggestion",
+    docs:
+      "Image layers only add: a RUN that deletes files an earlier instruction created hides them behind whiteouts, " +
+      "and every byte still ships in the earlier layer. `RUN apt-get update && apt-get install ...` followed by `RUN " +
+      "rm -rf /var/lib/apt/lists/*` keeps ~19 MB of lists; `RUN apt-get purge gcc` after the RUN that installed it " +
+      "keeps the ~250 MB toolchain; `RUN rm -rf /app/tests` after `COPY . /app` keeps the tests. Clean up in the RUN " +
+      "that creates the files (same `&&` chain), keep files out of the context with .dockerignore, or use a builder " +
+      "stage. Reported only when the creating instruction is visible in a stage that reaches the final image (an " +
+      "install that names the package, a COPY whose destination covers the path and, for a known context, holds it, " +
+      "a RUN that fills the cache or names the path); base-image files are left alone. The suggested edit moves the " +
+      "command into the creating RUN when nothing in between touches the files.",
+  },
+  check(ctx) {
+    const target = ctx.file.target;
+    if (!target) return;
+    const chain = inheritedInstructions(target);
+    chain.forEach((ins, i) => {
+      for (const rc of runCommandsOf(ins)) {
+        for (const t of targetsOf(rc, ctx.project)) {
+          if (t.createdBy(ins, rc.cmd)) continue; // made by this very RUN: the same layer, nothing left behind
+          // A COPY that brought the path beats a RUN that merely names it (pip install -r /tmp/requirements.txt).
+          const earlier = chain.slice(0, i).reverse().filter((e) => t.createdBy(e));
+          const creator = earlier.find((e) => e.keyword !== "RUN") ?? earlier[0];
+          if (!creator) continue;
+          ctx.report(rc.cmd, {
+            message: `removes ${t.what}, which the ${creator.keyword} at line ${creator.line} created: the bytes stay in that layer`,
+            impact: t.impact,
+            fix: moveFix(ctx.file, creator, rc, chain),
+            instruction: ins,
+          });
+          break;
+        }
+      }
+    });
+  },
+});
