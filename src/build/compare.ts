@@ -1,7 +1,8 @@
 // whittle compare as a library: build two Dockerfiles of one context with a real engine and measure
 // what each costs (size, layers, cold build, warm rebuild after a source edit, OS packages, root,
 // compilers) and whether each passes a smoke test.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { InputError } from "../errors.js";
 import type { Docker } from "./docker.js";
 import type { BuildStep, FailedStep } from "./progress.js";
@@ -32,6 +33,7 @@ export interface BuildMeasure {
   ok: boolean;
   /** Set when a build failed: which step, the engine's error and the step's last output. */
   failure?: FailedStep & { phase: "cold" | "warm" };
+  /** The image measured (after the warm rebuild), when kept with keepImages. */
   image?: string;
   bytes?: number;
   layers?: number;
@@ -69,17 +71,19 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
       throw new InputError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     }
   });
-  const scratch = scratchCopy(options.context, "compare");
-  const edited = options.edit ?? pickSourceFile(scratch.context);
+  const edited = options.edit ?? pickSourceFile(options.context);
   if (edited === undefined) throw new InputError(`${options.context}: no .py file in the build context to edit for the warm rebuild (give one with --edit)`);
+  if (!existsSync(join(options.context, edited))) throw new InputError(`--edit: no ${edited} in ${options.context}`);
   const id = `${process.pid}-${Date.now().toString(36)}`;
-  const sides = (["a", "b"] as const).map((side, i) => ({
-    side,
-    dockerfile: writeMappedDockerfile(scratch, `Dockerfile.${side}`, options.dockerfiles[i], texts[i], options.imageMap ?? {}),
-    tag: `whittle-compare-${id}-${side}`,
-  }));
+  const tags = { a: `whittle-compare-${id}-a`, b: `whittle-compare-${id}-b` };
+  const scratch = scratchCopy(options.context, "compare");
   try {
-    const measures: BuildMeasure[] = sides.map((s, i) => ({ dockerfile: options.dockerfiles[i], ok: false, image: s.tag }));
+    const sides = (["a", "b"] as const).map((side, i) => ({
+      side,
+      dockerfile: writeMappedDockerfile(scratch, `Dockerfile.${side}`, options.dockerfiles[i], texts[i], options.imageMap ?? {}),
+      tag: tags[side],
+    }));
+    const measures: BuildMeasure[] = options.dockerfiles.map((dockerfile) => ({ dockerfile, ok: false }));
     // Both cold builds first, on the untouched copy, so each warm rebuild starts from its own fresh cache.
     for (const [i, s] of sides.entries()) {
       options.onProgress?.({ kind: "phase", side: s.side, phase: "cold" });
@@ -113,14 +117,15 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
         m.failure = { ...warm.failure!, phase: "warm" };
         continue;
       }
-      m.image = `${s.tag}:warm`;
-      const facts = docker.inspect(m.image);
+      const image = `${s.tag}:warm`;
+      if (options.keepImages) m.image = image;
+      const facts = docker.inspect(image);
       m.bytes = facts.bytes;
       m.layers = facts.layers;
       m.user = facts.user;
       m.runsAsRoot = isRoot(facts.user);
       options.onProgress?.({ kind: "phase", side: s.side, phase: "probe" });
-      const probe = await docker.run(m.image, { entrypoint: "sh", args: ["-c", PROBE], network: "none", timeoutMs: 60_000 });
+      const probe = await docker.run(image, { entrypoint: "sh", args: ["-c", PROBE], network: "none", timeoutMs: 60_000 });
       if (probe.code === 0) {
         const packages = /^packages=(\d+)$/m.exec(probe.stdout);
         m.osPackages = packages ? Number(packages[1]) : null;
@@ -131,7 +136,7 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
       }
       if (options.smoke) {
         options.onProgress?.({ kind: "phase", side: s.side, phase: "smoke" });
-        m.smoke = await runSmoke(docker, m.image, options.smoke);
+        m.smoke = await runSmoke(docker, image, options.smoke);
       }
       m.ok = m.smoke?.passed ?? true;
     }
@@ -144,7 +149,7 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
     };
   } finally {
     scratch.remove();
-    if (!options.keepImages) docker.removeImages(sides.flatMap((s) => [`${s.tag}:cold`, `${s.tag}:warm`]));
+    if (!options.keepImages) docker.removeImages(Object.values(tags).flatMap((tag) => [`${tag}:cold`, `${tag}:warm`]));
   }
 }
 

@@ -20,7 +20,6 @@ export interface BuildRequest {
   noCache?: boolean;
   /** e.g. "host": builds that reach a package index on the machine's loopback. */
   network?: string;
-  target?: string;
   onStep?: (step: BuildStep) => void;
 }
 
@@ -35,8 +34,6 @@ export interface ImageFacts {
   bytes: number;
   layers: number;
   user: string;
-  entrypoint: string[] | null;
-  cmd: string[] | null;
 }
 
 export interface RunResult {
@@ -72,7 +69,6 @@ export class Docker {
     if (this.info.buildkit) args.push("--progress", "plain");
     if (req.noCache) args.push("--no-cache");
     if (req.network) args.push("--network", req.network);
-    if (req.target) args.push("--target", req.target);
     for (const [k, v] of Object.entries(req.buildArgs ?? {})) args.push("--build-arg", `${k}=${v}`);
     args.push(req.context);
     const parser = new ProgressParser(req.onStep);
@@ -103,15 +99,13 @@ export class Docker {
       Id: string;
       Size: number;
       RootFS?: { Layers?: string[] };
-      Config?: { User?: string; Entrypoint?: string[] | null; Cmd?: string[] | null };
+      Config?: { User?: string };
     };
     return {
       id: doc.Id,
       bytes: doc.Size,
       layers: doc.RootFS?.Layers?.length ?? 0,
       user: doc.Config?.User ?? "",
-      entrypoint: doc.Config?.Entrypoint ?? null,
-      cmd: doc.Config?.Cmd ?? null,
     };
   }
 
