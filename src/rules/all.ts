@@ -26,8 +26,10 @@ import pipenvCache from "./pipenv-cache.js";
 import poetryCache from "./poetry-cache.js";
 import pythonDontWriteBytecode from "./python-dont-write-bytecode.js";
 import pythonUnbuffered from "./python-unbuffered.js";
+import remoteAdd from "./remote-add.js";
 import runsAsRoot from "./runs-as-root.js";
 import runtimeLibraryMissing from "./runtime-library-missing.js";
+import secretsInBuild from "./secrets-in-build.js";
 import shellFormCmd from "./shell-form-cmd.js";
 import shellSyntax from "./shell-syntax.js";
 import splitPackageInstalls from "./split-package-installs.js";
@@ -65,8 +67,10 @@ export const allChecks: Check[] = [
   poetryCache,
   pythonDontWriteBytecode,
   pythonUnbuffered,
+  remoteAdd,
   runsAsRoot,
   runtimeLibraryMissing,
+  secretsInBuild,
   shellFormCmd,
   shellSyntax,
   splitPackageInstalls,

@@ -74,6 +74,11 @@ export function landingPath(ins: Instruction, parts: CopyParts, source: Word): s
   const dest = copyDestination(ins, parts);
   if (!dest) return undefined;
   if (!dest.intoDir) return dest.path;
-  const name = posix.basename(isUrl(source.text) ? new URL(source.text).pathname : source.text);
+  let name: string;
+  try {
+    name = posix.basename(isUrl(source.text) ? new URL(source.text).pathname : source.text);
+  } catch {
+    return undefined;
+  }
   return name ? posix.join(dest.path, name) : undefined;
 }
