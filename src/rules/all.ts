@@ -36,9 +36,11 @@ import shellSyntax from "./shell-syntax.js";
 import splitPackageInstalls from "./split-package-installs.js";
 import syntaxError from "./syntax-error.js";
 import unknownUser from "./unknown-user.js";
+import unpinnedBase from "./unpinned-base.js";
 import updateWithoutInstall from "./update-without-install.js";
 import uvCache from "./uv-cache.js";
 import variablesNeverExpand from "./variables-never-expand.js";
+import venvPipSetuptools from "./venv-pip-setuptools.js";
 import volatileBeforeStable from "./volatile-before-stable.js";
 
 export const allChecks: Check[] = [
@@ -78,8 +80,10 @@ export const allChecks: Check[] = [
   splitPackageInstalls,
   syntaxError,
   unknownUser,
+  unpinnedBase,
   updateWithoutInstall,
   uvCache,
   variablesNeverExpand,
+  venvPipSetuptools,
   volatileBeforeStable,
 ];

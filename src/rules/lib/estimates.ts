@@ -65,7 +65,10 @@ export const estimates = {
       ? { bytes: sized.reduce((n, e) => n + (e.mb ?? 0), 0) * MB, basis: `typical sizes in a Python project: ${what}` }
       : { basis: `sent to the builder on every build and a reason for the COPY to miss the cache (${what}); the stage does not ship` };
   },
-  pipSetuptools: (): Impact => ({ bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }),
+  pipSetuptools: (withSetuptools = true): Impact =>
+    withSetuptools
+      ? { bytes: 22 * MB, basis: "pip (~13 MB) and setuptools (~9 MB) installed in a venv" }
+      : { bytes: 13 * MB, basis: "pip (~13 MB) installed in a venv (Python 3.12+ venvs no longer get setuptools)" },
   /** What one more package-installing layer rewrites, by package manager family. */
   splitInstall: (family: "apt" | "apk" | "rpm" | "zypper"): Impact => {
     const per = { apt: [2, 10, "dpkg's status database, debconf caches and logs (~2 MB on Debian bookworm) plus another `apt-get update`"], apk: [0.5, 3, "apk's installed database and index (~0.5 MB on Alpine 3.19)"], rpm: [10, 20, "the rpm database and dnf history (~10 MB on UBI 9) plus another metadata refresh"], zypper: [5, 10, "the rpm database and zypper's state (~5 MB on openSUSE Leap 15)"] } as const;
