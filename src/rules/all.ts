@@ -4,6 +4,7 @@ import addInsteadOfCopy from "./add-instead-of-copy.js";
 import alpinePython from "./alpine-python.js";
 import aptRecommends from "./apt-recommends.js";
 import buildToolchain from "./build-toolchain.js";
+import bytecodeAndTests from "./bytecode-and-tests.js";
 import cacheMountsAvailable from "./cache-mounts-available.js";
 import chownAfterCopy from "./chown-after-copy.js";
 import cleanupLaterLayer from "./cleanup-later-layer.js";
@@ -48,6 +49,7 @@ export const allChecks: Check[] = [
   alpinePython,
   aptRecommends,
   buildToolchain,
+  bytecodeAndTests,
   cacheMountsAvailable,
   chownAfterCopy,
   cleanupLaterLayer,
