@@ -1,4 +1,4 @@
-import type { Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
+import type { DockerfileModel, Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
 import { cacheMountCovers, commandEnv, stagesOf, userAt, type RunCommand } from "../dockerfile/query.js";
 import { findFlag } from "../shell/invocation.js";
 import { systemPackageOp } from "../shell/packages.js";
@@ -6,6 +6,7 @@ import { pythonOp } from "../shell/python.js";
 import { bootstrapsOnly, pythonInstall } from "./lib/build-steps.js";
 import { removedPaths } from "./lib/cleanup.js";
 import { estimates } from "./lib/estimates.js";
+import { fileEditable } from "./lib/moves.js";
 import { defineCheck, type Fix, type TextEdit } from "./types.js";
 
 type Tool = "pip" | "uv" | "poetry" | "apt";
@@ -133,11 +134,11 @@ function needsOf(source: string, ins: Instruction, stage: Stage): Need[] {
   return needs;
 }
 
-function fixFor(ins: Instruction, needs: Need[]): Fix {
+function fixFor(file: DockerfileModel, ins: Instruction, needs: Need[]): Fix {
   const at = ins.flags[0]?.span.start ?? ins.argsSpan?.start;
   const mounts = needs.flatMap((n) => n.mounts).map((m) => `--mount=type=cache,${m} `).join("");
   const description = `add ${mounts.trim()} to this RUN`;
-  if (at === undefined || needs.some((n) => n.edits === undefined)) return { kind: "suggestion", description, edits: [] };
+  if (at === undefined || needs.some((n) => n.edits === undefined) || !fileEditable(file)) return { kind: "suggestion", description, edits: [] };
   return { kind: "suggestion", description, edits: [{ start: at, end: at, text: mounts }, ...needs.flatMap((n) => n.edits ?? [])] };
 }
 
@@ -178,7 +179,7 @@ export default defineCheck({
               .map((m) => `--mount=type=cache,${m}`)
               .join(" ")}): a rerun of this step would not fetch everything again`,
             impact: estimates.cacheMountDownloads(needs.reduce((n, x) => n + x.packages, 0) || ctx.project.dependencies().size),
-            fix: fixFor(ins, needs),
+            fix: fixFor(ctx.file, ins, needs),
           },
         );
       }

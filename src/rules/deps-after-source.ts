@@ -13,7 +13,7 @@ import {
 } from "./lib/build-steps.js";
 import { contextCopy, contextFileAt, normalizeSource, workdirAt, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
-import { instructionLines, insertLinesBefore } from "./lib/moves.js";
+import { fileEditable, instructionLines, insertLinesBefore } from "./lib/moves.js";
 import { defineCheck, type CheckContext, type Fix, type TextEdit } from "./types.js";
 
 const DESCRIPTION = "copy only the dependency manifests first, install the dependencies, then copy the source";
@@ -219,7 +219,7 @@ function betweenIsNeutral(ctx: CheckContext, rc: RunCommand, inst: PythonInstall
 
 function buildFix(ctx: CheckContext, rc: RunCommand, inst: PythonInstall, copy: ContextCopy): Fix {
   const none: Fix = { kind: "suggestion", description: DESCRIPTION, edits: [] };
-  if (copy.ins.stage !== rc.stage || rc.cmd.nested || !copy.dest.literal) return none;
+  if (copy.ins.stage !== rc.stage || rc.cmd.nested || !copy.dest.literal || !fileEditable(ctx.file)) return none;
   const copyWd = workdirAt(rc.stage, copy.ins);
   const runWd = workdirAt(rc.stage, rc.ins);
   if (copyWd === undefined || runWd === undefined) return none;

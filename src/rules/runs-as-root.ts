@@ -5,7 +5,7 @@ import { flagValue, hasFlag, invocation, positionals } from "../shell/invocation
 import { basename } from "../shell/parser.js";
 import { baseImageFacts, type BaseImageFacts } from "./lib/base-images.js";
 import { contextFileAt, workdirAt } from "./lib/context-copy.js";
-import { insertLinesAfter, insertLinesBefore } from "./lib/moves.js";
+import { fileEditable, insertLinesAfter, insertLinesBefore } from "./lib/moves.js";
 import { expandVars } from "./lib/python-env.js";
 import { appInvocation, imageEnv, startCommands } from "./lib/start.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
@@ -102,7 +102,7 @@ const METADATA = new Set(["CMD", "ENTRYPOINT", "EXPOSE", "LABEL", "HEALTHCHECK",
 function fixFor(ctx: CheckContext, stage: Stage, facts: BaseImageFacts): Fix {
   const description = "create an unprivileged user with a fixed uid and switch to it before the start command";
   const lines = userLines(stage, facts);
-  if (!lines) return { kind: "suggestion", description, edits: [] };
+  if (!lines || !fileEditable(ctx.file)) return { kind: "suggestion", description, edits: [] };
   // After the last step that may need root, before the trailing metadata (CMD, ENTRYPOINT, EXPOSE...).
   const own = stage.instructions;
   let i = own.length;

@@ -1,6 +1,7 @@
 import type { DockerfileModel, ImageRef } from "../dockerfile/model.js";
 import { stagesOf } from "../dockerfile/query.js";
 import type { ProjectContext } from "../project/context.js";
+import { fileEditable } from "./lib/moves.js";
 import { defineCheck, type Fix, type TextEdit } from "./types.js";
 
 /** What a fix pins to when nothing in the project names a version. */
@@ -56,7 +57,7 @@ function pinnedPythonTag(tag: string | undefined, version: string): string | und
 
 function pythonFix(file: DockerfileModel, project: ProjectContext, ref: ImageRef): Fix {
   const none: Fix = { kind: "suggestion", description: `pin the Python minor version and the distribution, e.g. python:${DEFAULT_PYTHON}-slim-${DEFAULT_DEBIAN}`, edits: [] };
-  if (ref.raw !== ref.expanded) return none;
+  if (ref.raw !== ref.expanded || !fileEditable(file)) return none;
   const tag = pinnedPythonTag(ref.tag, pythonVersion(file, project));
   if (!tag) return none;
   const edit: TextEdit = ref.tagSpan ? { start: ref.tagSpan.start, end: ref.tagSpan.end, text: tag } : { start: ref.span.end, end: ref.span.end, text: `:${tag}` };

@@ -5,7 +5,7 @@ import { systemPackageOp, type SystemManager } from "../shell/packages.js";
 import { basename } from "../shell/parser.js";
 import { pythonOp } from "../shell/python.js";
 import { estimates } from "./lib/estimates.js";
-import { instructionLines } from "./lib/moves.js";
+import { fileEditable, instructionLines } from "./lib/moves.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
 
 /** Commands that cannot install system packages behind our back (unlike a script or `make`). */
@@ -47,7 +47,7 @@ function mergeFix(ctx: CheckContext, ins: Instruction, update: SimpleCommand, ma
   const { source } = ctx.file;
   const stage = ins.stage!;
   const next = stage.instructions.find((i) => i.index > ins.index);
-  if (!next || !shellFormOnly(ins) || !shellFormOnly(next)) return undefined;
+  if (!next || !shellFormOnly(ins) || !shellFormOnly(next) || !fileEditable(ctx.file)) return undefined;
   if (ins.shell!.commands.length !== 1) return undefined;
   const top = next.shell!.commands.filter((c) => !c.nested);
   const first = top[0];

@@ -6,7 +6,7 @@ import { systemPackageOp } from "../shell/packages.js";
 import { isNeutralCommand, pythonInstall, readsFrom, slowSteps, type SlowStep } from "./lib/build-steps.js";
 import { contextCopy, mentionsCopy, placements, workdirAt, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
-import { moveInstructions } from "./lib/moves.js";
+import { fileEditable, moveInstructions } from "./lib/moves.js";
 import { defineCheck, type CheckContext, type Fix, type Impact } from "./types.js";
 
 /** Why an ARG name suggests a value that changes with every build, or undefined. */
@@ -115,7 +115,7 @@ function copyFix(ctx: CheckContext, copy: ContextCopy, steps: SlowStep[]): Fix {
   const none: Fix = { kind: "suggestion", description, edits: [] };
   const last = steps.reduce((a, s) => (s.rc.ins.index > a.index ? s.rc.ins : a), steps[0].rc.ins);
   const mine = placedPaths(ctx, copy.ins);
-  if (!mine) return none;
+  if (!mine || !fileEditable(ctx.file)) return none;
   const copyText = ctx.file.source.slice(copy.ins.span);
   for (const ins of copy.ins.stage!.instructions) {
     if (ins.index <= copy.ins.index || ins.index > last.index) continue;
@@ -150,7 +150,7 @@ function copyFix(ctx: CheckContext, copy: ContextCopy, steps: SlowStep[]): Fix {
 function argFix(ctx: CheckContext, arg: Instruction, steps: SlowStep[]): Fix {
   const description = "declare the ARG after the slow steps, just before its first use";
   const none: Fix = { kind: "suggestion", description, edits: [] };
-  if (steps.some((s) => s.rc.stage !== arg.stage)) return none;
+  if (steps.some((s) => s.rc.stage !== arg.stage) || !fileEditable(ctx.file)) return none;
   const last = steps.reduce((a, s) => (s.rc.ins.index > a.index ? s.rc.ins : a), steps[0].rc.ins);
   const names = arg.properties.map((p) => p.name);
   const carried: Instruction[] = [];

@@ -100,6 +100,12 @@ ruleTester(runsAsRoot, {
       suggestionOutput: "# escape=`\nFROM python:3.12-slim\nRUN pip install `\n    flask\nRUN useradd --create-home --uid 10001 app\nUSER app\nCMD [\"flask\", \"--app\", \"app\", \"run\"]\n",
     },
     {
+      name: "an unclosed heredoc would swallow the inserted lines: no rewrite",
+      code: "FROM python:3.12-slim\nRUN <<EOF\nset -e\npip install httpie\nCMD [\"http\", \"--version\"]\n",
+      errors: [{ line: 1, column: 1 }],
+      suggestionOutput: "FROM python:3.12-slim\nRUN <<EOF\nset -e\npip install httpie\nCMD [\"http\", \"--version\"]\n",
+    },
+    {
       name: "a final stage with nothing after FROM",
       code: "FROM python:3.12-slim AS base\nCMD [\"python\"]\nFROM base",
       errors: [{ line: 3, column: 1 }],

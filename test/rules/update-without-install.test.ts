@@ -75,6 +75,11 @@ ruleTester(updateWithoutInstall, {
       errors: [{ line: 2, column: 5 }],
     },
     {
+      name: "no safe merge in a file with an unclosed heredoc",
+      code: "FROM debian:bookworm-slim\nRUN apt-get update\nRUN apt-get install -y curl\nRUN <<EOF\nset -e\necho done\n",
+      errors: [{ line: 2, column: 5 }],
+    },
+    {
       name: "update in the parent stage, install in the child",
       code: "FROM debian:bookworm-slim AS base\nRUN apt-get update\nFROM base\nRUN apt-get install -y curl\n",
       errors: [{ line: 2, column: 5 }],

@@ -1,4 +1,4 @@
-import type { Instruction } from "../../dockerfile/model.js";
+import type { DockerfileModel, Instruction } from "../../dockerfile/model.js";
 import type { SourceText } from "../../text/source.js";
 import type { TextEdit } from "../types.js";
 
@@ -70,4 +70,16 @@ export function insertLinesAfter(source: SourceText, ins: Instruction, lines: st
   const { at, lead } = afterInstruction(source, ins);
   const indent = indentOf(source, ins);
   return { start: at, end: at, text: lead + lines.map((l) => indent + l + "\n").join("") };
+}
+
+/** Is every heredoc of the instruction closed by its delimiter line? */
+export function heredocsClosed(source: SourceText, ins: Instruction): boolean {
+  const last = ins.heredocs.at(-1);
+  if (!last) return true;
+  return source.slice(ins.span).split(/\r?\n/).at(-1)!.trim() === last.name;
+}
+
+/** Rewrites are unsafe in a file with an unclosed heredoc: whatever they add after it becomes part of its body. */
+export function fileEditable(file: DockerfileModel): boolean {
+  return file.instructions.every((i) => heredocsClosed(file.source, i));
 }
