@@ -13,7 +13,7 @@ const REFERENCE_WORDS = new Set([
   "length", "len", "ttl", "expiry", "expires", "expiration", "lifetime", "timeout", "header", "algorithm", "algo",
   "enabled", "enable", "disabled", "required", "min", "max", "size", "version", "hint", "format", "env", "var", "mode",
   "policy", "provider", "backend", "location", "arn", "prefix", "count", "scope", "scopes", "field", "param", "user",
-  "username", "mount", "source", "store", "manager", "rotation",
+  "username", "mount", "source", "store", "manager", "rotation", "seconds", "minutes", "hours", "days", "refresh",
 ]);
 
 /** Does an ARG/ENV name say it holds a secret? (`TOKEN_URL`, `SECRET_KEY_FILE`, `TOKENIZERS_PARALLELISM` do not.) */
@@ -90,6 +90,8 @@ function checkProperty(ctx: CheckContext, report: Reporter, ins: Instruction): v
     }
     if (!secretName(p.name)) continue;
     if (ins.keyword === "ENV" && p.value !== null && value === "") continue;
+    // Numbers and switches are settings about secrets (TOKEN_EXPIRY=3600, VERIFY_TOKEN=false), not secrets.
+    if (/^(\d+|true|false|yes|no|on|off)$/i.test(value)) continue;
     const placeholder = value !== "" && !value.includes("$") && PLACEHOLDER.test(value);
     let message: string;
     if (ins.keyword === "ARG") {

@@ -26,6 +26,7 @@ ruleTester(secretsInBuild, {
     { name: "PYTHONHTTPSVERIFY=1 keeps verification", code: "FROM python:3.12-slim\nENV PYTHONHTTPSVERIFY=1\n" },
     { name: "a stage the target never builds", code: "FROM python:3.12-slim AS old\nARG GITHUB_TOKEN\nFROM python:3.12-slim\nCMD [\"python\"]\n" },
     { name: "an index URL without credentials", code: "FROM python:3.12-slim\nENV PIP_INDEX_URL=https://pypi.example.com/simple\nRUN pip install --index-url https://pypi.example.com/simple flask\n" },
+    { name: "numbers and switches are settings", code: "FROM python:3.12-slim\nENV ACCESS_TOKEN_EXPIRE_SECONDS=3600 CSRF_TOKEN_CHECK=false API_TOKEN_RETRIES=3\n" },
     { name: "tokenizers settings are not tokens", code: "FROM python:3.12-slim\nENV TOKENIZERS_PARALLELISM=false HF_HUB_DISABLE_TELEMETRY=1\n" },
   ],
   invalid: [
