@@ -48,7 +48,7 @@ function smokeTest(options: CompareCliOptions): SmokeTest | undefined {
 /** One status line on a terminal, rewritten in place; nothing when stderr is not a terminal. */
 function progressLine(): ((e: ProgressEvent) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
-  const width = Math.max(20, (process.stderr.columns ?? 80) - 1);
+  const width = Math.max(20, (process.stderr.columns || 80) - 1);
   let phase = "";
   return (e) => {
     if (e.kind === "phase") phase = `${e.side.toUpperCase()} ${e.phase}`;
