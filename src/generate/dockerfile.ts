@@ -278,7 +278,8 @@ function runtimeStage(ctx: Ctx, options: GenerateOptions, baseImage: string): st
   const blocks: string[] = [`FROM ${baseImage} AS runtime`];
   const plan = serverPlan(facts);
   const env = ["PYTHONUNBUFFERED=1", "PYTHONDONTWRITEBYTECODE=1", `PATH=${VENV}/bin:$PATH`];
-  const servesWith = ["gunicorn", "uvicorn"].includes(plan.argv[0] ?? "");
+  // Both servers read their worker count from WEB_CONCURRENCY unless the command sets it.
+  const servesWith = ["gunicorn", "uvicorn"].includes(plan.argv[0] ?? "") && !plan.argv.some((a) => /^(-w|--workers)(=|$)/.test(a));
   if (servesWith) env.push("WEB_CONCURRENCY=2");
   blocks.push(
     block(
