@@ -97,7 +97,7 @@ function indexArgs(facts: ProjectFacts): string[] {
 
 function header(facts: ProjectFacts, buildkit: boolean): string {
   const deps = facts.dependencies.value;
-  const name = facts.package.name ?? posix.basename(facts.dir.replace(/\/+$/, "")) ?? "app";
+  const name = facts.package.name ?? (posix.basename(facts.dir.replace(/\/+$/, "")) || "app");
   const lines = [
     `Container image for ${name}, written by \`whittle init\`.`,
     `Stage "builder" installs the dependencies into a virtual environment at ${VENV};`,
@@ -116,7 +116,7 @@ function header(facts: ProjectFacts, buildkit: boolean): string {
       "  docker build --secret id=netrc,src=$HOME/.netrc .",
     );
   } else {
-    lines.push("Never put credentials in a build argument: this Dockerfile avoids BuildKit features, and only BuildKit can pass them as a secret.");
+    lines.push("Never put credentials in a build argument. Only BuildKit passes them as a secret, and this Dockerfile", "is written for the legacy builder: use index URLs that need no credentials.");
   }
   return block(lines.join("\n"));
 }
