@@ -6,11 +6,18 @@
 # Idempotent: each part is skipped when present, and the slow parts (base images, index) are cached
 # under $WHITTLE_E2E_CACHE (default /var/cache/whittle-e2e as root, else ~/.cache/whittle-e2e).
 # Needs root (apt-get, dockerd). test/e2e/env.ts finds what this creates.
+#   --rebuild   build the base images and the index again, ignoring what is present or cached
 set -euo pipefail
 
 log() { printf '[e2e-setup %s] %s\n' "$(date +%T)" "$*"; }
 die() { printf '[e2e-setup] error: %s\n' "$*" >&2; exit 1; }
 
+REBUILD=0
+case "${1:-}" in
+  --rebuild) REBUILD=1 ;;
+  "") ;;
+  *) die "unknown argument $1 (use --rebuild or nothing)" ;;
+esac
 [ "$(id -u)" = 0 ] || die "run as root: it installs packages and starts dockerd"
 
 if [ -n "${WHITTLE_E2E_CACHE:-}" ]; then CACHE=$WHITTLE_E2E_CACHE; else CACHE=/var/cache/whittle-e2e; fi
@@ -123,9 +130,9 @@ EOF
 }
 
 bases_cache="$CACHE/bases-v$BASES_VERSION.tar.zst"
-if bases_ready; then
+if [ $REBUILD = 0 ] && bases_ready; then
   log "base images present: $SLIM, $FULL"
-elif [ -s "$bases_cache" ]; then
+elif [ $REBUILD = 0 ] && [ -s "$bases_cache" ]; then
   log "loading base images from $bases_cache"
   zstd -dc "$bases_cache" | "$DOCKER" load >/dev/null
   bases_ready || die "$bases_cache did not hold the expected images; delete it and run again"
@@ -225,7 +232,7 @@ build_index() {
   mv "$tmp" "$index_dir"
 }
 
-if [ "$(cat "$index_dir/.key" 2>/dev/null)" = "$index_key" ]; then
+if [ $REBUILD = 0 ] && [ "$(cat "$index_dir/.key" 2>/dev/null)" = "$index_key" ]; then
   log "package index present: $index_dir ($(tail -1 "$index_dir/manifest.txt"))"
 else
   log "building the package index"
