@@ -16,7 +16,11 @@ export default defineCheck({
   check(ctx) {
     for (const ins of ctx.file.instructions) {
       const first = ins.keyword === "RUN" ? ins.shell?.errors[0] : undefined;
-      if (first) ctx.report(first, { message: "could not parse this shell code; other checks may miss problems in this RUN", instruction: ins });
+      if (!first) continue;
+      // a missing closer is reported just past the end of the text; keep the span inside it
+      const length = ctx.file.source.text.length;
+      const span = { start: Math.min(first.start, length), end: Math.min(Math.max(first.end, first.start), length) };
+      ctx.report(span, { message: "could not parse this shell code; other checks may miss problems in this RUN", instruction: ins });
     }
   },
 });

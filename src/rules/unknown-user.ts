@@ -116,7 +116,8 @@ function references(ctx: CheckContext, stage: Stage): Array<{ name: string; kind
       }
     }
   }
-  return out.filter((r) => r.name !== "" && !/^\d+$/.test(r.name) && !r.name.includes("$"));
+  // the name must sit where its span says (flag values of malformed lines may not)
+  return out.filter((r) => r.name !== "" && !/^\d+$/.test(r.name) && !r.name.includes("$") && ctx.file.source.slice(r.span) === r.name);
 }
 
 export default defineCheck({
