@@ -1,31 +1,8 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, statSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, it } from "node:test";
-
-const root = new URL("../..", import.meta.url).pathname;
-
-/** Runs the CLI from source, as a user would run the built one. */
-export function whittle(args: string[], options: { cwd?: string; input?: string } = {}) {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
-    cwd: options.cwd ?? root,
-    input: options.input,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1" },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "whittle-cli-"));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, ".."), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
+import { tempProject as project, whittle } from "../helpers/cli.js";
 
 const NAIVE = "FROM python:3.11-slim\nRUN pip install flask\n";
 
