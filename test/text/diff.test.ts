@@ -8,7 +8,7 @@ import { unifiedDiff } from "../../src/text/diff.js";
 
 /** Applies a unified diff produced by unifiedDiff to the old text (a tiny `patch`). */
 function applyPatch(oldText: string, patch: string): string {
-  const old = oldText.split(/(?<=\n)/).filter((l, i, all) => !(all.length === 1 && l === ""));
+  const old = oldText === "" ? [] : oldText.split(/(?<=\n)/);
   const lines = patch.split("\n");
   const out: string[] = [];
   let cursor = 0;
