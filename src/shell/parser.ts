@@ -70,7 +70,9 @@ export function parseShell(text: string, map: OffsetMap): ShellScript {
 
   const visit = (node: Node, separator: Separator, nested: boolean): void => {
     if (node.type === "ERROR" || node.isMissing) {
-      errors.push(mapSpan(node.startIndex, Math.max(node.endIndex, node.startIndex + 1)));
+      // A MISSING node sits at the end of the text; keep its span inside the text.
+      const start = Math.max(0, Math.min(node.startIndex, text.length - 1));
+      errors.push(mapSpan(start, Math.min(text.length, Math.max(node.endIndex, start + 1))));
     }
     switch (node.type) {
       case "command": {
