@@ -11,7 +11,6 @@ const NOT_CODE = new Set([
 ]);
 
 const MAX_PY_FILES = 2000;
-const MAX_READ_BYTES = 512 * 1024;
 
 /** Read access to a project directory: absent files are undefined, unreadable ones an InputError. */
 export class ProjectTree {
@@ -33,7 +32,7 @@ export class ProjectTree {
     let text: string | undefined;
     try {
       const st = statSync(path);
-      if (st.isFile()) text = st.size > MAX_READ_BYTES ? readFileSync(path, "utf8").slice(0, MAX_READ_BYTES) : readFileSync(path, "utf8");
+      if (st.isFile()) text = readFileSync(path, "utf8");
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code !== "ENOENT" && code !== "ENOTDIR") throw new InputError(`cannot read ${path}: ${code ?? (err as Error).message}`);
