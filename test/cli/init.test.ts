@@ -83,6 +83,14 @@ describe("whittle init", () => {
     assert.match(read(dir, "Dockerfile"), /^FROM python:3\.10-slim-bookworm AS builder$/m);
   });
 
+  it("uses the local stand-ins that [tool.whittle] images names for the default base", async () => {
+    const dir = copyFixture("django-pip");
+    writeFileSync(join(dir, "pyproject.toml"), '[tool.whittle.images]\n"python:3.11-slim-bookworm" = "stand-in/python:3.11-slim"\n');
+    await init(dir);
+    assert.match(read(dir, "Dockerfile"), /^FROM stand-in\/python:3\.11-slim AS builder$/m);
+    assert.match(read(dir, "Dockerfile"), /^FROM stand-in\/python:3\.11-slim AS runtime$/m);
+  });
+
   it("--dry-run prints what it would write and writes nothing", async () => {
     const dir = copyFixture("cli-hatch");
     const r = await init(dir, { dryRun: true, python: "3.12" });
