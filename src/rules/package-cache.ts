@@ -29,10 +29,10 @@ function report(ctx: CheckContext, pc: PackageCommand, message: string, impact: 
 function checkApt(ctx: CheckContext, run: PackageCommand[]): void {
   const update = run.find((pc) => pc.op.action === "update");
   if (!update) return; // lists not fetched in this RUN: an earlier layer holds them, removing them here frees nothing
-  const install = run.find((pc) => pc.op.action === "install" && pc.cmd.span.start > update.cmd.span.start);
+  const install = run.find((pc) => (pc.op.action === "install" || pc.op.action === "upgrade") && pc.cmd.span.start > update.cmd.span.start);
   if (!install || cacheHandled(update)) return;
   const cleanup = `${prefixOf(install)}rm -rf ${APT_LISTS}/*`;
-  report(ctx, install, `${install.op.inv.tool} install leaves the package lists of \`apt-get update\` in the layer: remove ${APT_LISTS}/* in the same RUN`, estimates.aptLists(), appendFix(ctx, install, cleanup));
+  report(ctx, install, `${install.op.inv.tool} ${install.op.verb!.text} leaves the package lists of \`apt-get update\` in the layer: remove ${APT_LISTS}/* in the same RUN`, estimates.aptLists(), appendFix(ctx, install, cleanup));
 }
 
 /** apk: `apk add` keeps the index it fetched in /var/cache/apk unless told --no-cache. */

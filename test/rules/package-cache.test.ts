@@ -134,6 +134,12 @@ ruleTester(packageCache, {
       output: "FROM opensuse/leap:15.5\nRUN zypper -n in python3 && zypper clean -a\n",
     },
     {
+      name: "update and upgrade",
+      code: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get dist-upgrade -y\n",
+      errors: [{ line: 2, column: 23, endColumn: 43, message: "apt-get dist-upgrade leaves" }],
+      output: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get dist-upgrade -y && rm -rf /var/lib/apt/lists/*\n",
+    },
+    {
       name: "one finding per RUN and manager",
       code: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl && apt-get install -y git\n",
       errors: [{ line: 2, column: 23 }],
