@@ -85,17 +85,20 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
     }));
     const measures: BuildMeasure[] = options.dockerfiles.map((dockerfile) => ({ dockerfile, ok: false }));
     // Both cold builds first, on the untouched copy, so each warm rebuild starts from its own fresh cache.
-    for (const [i, s] of sides.entries()) {
-      options.onProgress?.({ kind: "phase", side: s.side, phase: "cold" });
-      const cold = await docker.build({
+    const build = (s: (typeof sides)[number], phase: "cold" | "warm") => {
+      options.onProgress?.({ kind: "phase", side: s.side, phase });
+      return docker.build({
         dockerfile: s.dockerfile,
         context: scratch.context,
-        tag: `${s.tag}:cold`,
-        noCache: true,
+        tag: `${s.tag}:${phase}`,
+        noCache: phase === "cold",
         buildArgs: options.buildArgs,
         network: options.network,
         onStep: (step) => options.onProgress?.({ kind: "step", side: s.side, step }),
       });
+    };
+    for (const [i, s] of sides.entries()) {
+      const cold = await build(s, "cold");
       measures[i].coldSeconds = cold.seconds;
       if (!cold.ok) measures[i].failure = { ...cold.failure!, phase: "cold" };
     }
@@ -103,15 +106,7 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
     for (const [i, s] of sides.entries()) {
       const m = measures[i];
       if (m.failure) continue;
-      options.onProgress?.({ kind: "phase", side: s.side, phase: "warm" });
-      const warm = await docker.build({
-        dockerfile: s.dockerfile,
-        context: scratch.context,
-        tag: `${s.tag}:warm`,
-        buildArgs: options.buildArgs,
-        network: options.network,
-        onStep: (step) => options.onProgress?.({ kind: "step", side: s.side, step }),
-      });
+      const warm = await build(s, "warm");
       m.warmSeconds = warm.seconds;
       if (!warm.ok) {
         m.failure = { ...warm.failure!, phase: "warm" };
@@ -125,15 +120,7 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
       m.user = facts.user;
       m.runsAsRoot = isRoot(facts.user);
       options.onProgress?.({ kind: "phase", side: s.side, phase: "probe" });
-      const probe = await docker.run(image, { entrypoint: "sh", args: ["-c", PROBE], network: "none", timeoutMs: 60_000 });
-      if (probe.code === 0) {
-        const packages = /^packages=(\d+)$/m.exec(probe.stdout);
-        m.osPackages = packages ? Number(packages[1]) : null;
-        m.compilers = [...probe.stdout.matchAll(/^compiler=(\S+)$/gm)].map((x) => x[1]);
-      } else {
-        m.osPackages = null;
-        m.compilers = null;
-      }
+      Object.assign(m, await probeImage(docker, image));
       if (options.smoke) {
         options.onProgress?.({ kind: "phase", side: s.side, phase: "smoke" });
         m.smoke = await runSmoke(docker, image, options.smoke);
@@ -151,6 +138,17 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
     scratch.remove();
     if (!options.keepImages) docker.removeImages(Object.values(tags).flatMap((tag) => [`${tag}:cold`, `${tag}:warm`]));
   }
+}
+
+/** OS package count and compilers, asked of the image's own shell; null for both when it has none. */
+async function probeImage(docker: Docker, image: string): Promise<Pick<BuildMeasure, "osPackages" | "compilers">> {
+  const probe = await docker.run(image, { entrypoint: "sh", args: ["-c", PROBE], network: "none", timeoutMs: 60_000 });
+  if (probe.code !== 0) return { osPackages: null, compilers: null };
+  const packages = /^packages=(\d+)$/m.exec(probe.stdout);
+  return {
+    osPackages: packages ? Number(packages[1]) : null,
+    compilers: [...probe.stdout.matchAll(/^compiler=(\S+)$/gm)].map((x) => x[1]),
+  };
 }
 
 /** Config.User: empty, "root", "0" or "0:..." run as root. */
