@@ -14,6 +14,7 @@ import {
 import { contextCopy, contextFileAt, normalizeSource, workdirAt, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
 import { fileEditable, instructionLines, insertLinesBefore } from "./lib/moves.js";
+import { requirementsClosure } from "./lib/requirements.js";
 import { defineCheck, type CheckContext, type Fix, type TextEdit } from "./types.js";
 
 const DESCRIPTION = "copy only the dependency manifests first, install the dependencies, then copy the source";
@@ -57,25 +58,6 @@ function sourceBefore(project: ProjectContext, rc: RunCommand, inst: PythonInsta
 
 const withSlash = (d: string) => (d === "." ? "./" : d.endsWith("/") ? d : `${d}/`);
 
-/** Requirement files a requirements file pulls in (`-r`, `-c`), relative to the context; undefined when it installs a local path. */
-function nestedRequirements(project: ProjectContext, file: string, seen: Set<string>): boolean {
-  if (seen.has(file) || seen.size > 20) return true;
-  seen.add(file);
-  const text = project.read(file);
-  if (text === undefined) return true;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/(^|\s)#.*$/, "").trim();
-    const include = /^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)$/.exec(line);
-    if (include) {
-      if (!nestedRequirements(project, posix.join(posix.dirname(file), include[1]), seen)) return false;
-      continue;
-    }
-    // `-e .`, `.`, `./pkg` or `file:` lines install the project itself: they need the source.
-    if (/^(-e\s+|--editable\s*=?\s*)?(\.|\.\/|\.\.\/|\/|file:)/.test(line)) return false;
-  }
-  return true;
-}
-
 interface FixPlan {
   manifests: string[];
   /** Text replacements inside the install command, to make it install the dependencies only. */
@@ -116,8 +98,8 @@ function planFor(project: ProjectContext, rc: RunCommand, inst: PythonInstall): 
     const req = candidates.find((f) => inContext(f) !== undefined);
     if (!req) return undefined;
     const reqPath = inContext(req)!;
-    if (req === "requirements.txt" && !nestedRequirements(project, reqPath, new Set())) return undefined;
-    const manifests = req === "requirements.txt" ? collectRequirements(project, reqPath) : [reqPath];
+    const manifests = req === "requirements.txt" ? requirementsClosure(project, reqPath) : [reqPath];
+    if (!manifests) return undefined;
     const rel = posix.relative(wd, posix.join(projectPath, req)) || req;
     const edits: FixPlan["depOnly"] = [];
     const at = op.args.indexOf(target);
@@ -131,8 +113,9 @@ function planFor(project: ProjectContext, rc: RunCommand, inst: PythonInstall): 
     for (const m of inst.manifests) {
       const cp = toContext(m);
       if (cp === undefined) return undefined;
-      if (op.tool !== "conda" && !nestedRequirements(project, cp, new Set())) return undefined;
-      for (const f of op.tool === "conda" ? [cp] : collectRequirements(project, cp)) manifests.add(f);
+      const files = op.tool === "conda" ? [cp] : requirementsClosure(project, cp);
+      if (!files) return undefined;
+      for (const f of files) manifests.add(f);
     }
     return { manifests: [...manifests], depOnly: [] };
   }
@@ -153,21 +136,6 @@ function planFor(project: ProjectContext, rc: RunCommand, inst: PythonInstall): 
     depOnly.push({ start: op.verb.span.end, end: op.verb.span.end, text: ` ${f}` });
   }
   return { manifests, depOnly };
-}
-
-/** A requirements file and every file it includes, context-relative. */
-function collectRequirements(project: ProjectContext, file: string): string[] {
-  const out: string[] = [];
-  const visit = (f: string) => {
-    if (out.includes(f) || out.length > 20) return;
-    out.push(f);
-    for (const raw of (project.read(f) ?? "").split(/\r?\n/)) {
-      const m = /^\s*(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/.exec(raw);
-      if (m) visit(posix.join(posix.dirname(f), m[1]));
-    }
-  };
-  visit(file);
-  return out;
 }
 
 function splice(text: string, base: number, edits: FixPlan["depOnly"]): string {

@@ -5,6 +5,7 @@ import { baseImageFacts } from "./lib/base-images.js";
 import { insertLinesAfter } from "./lib/edits.js";
 import { shippedEnvCopies, shippedWheelCopies } from "./lib/python-env.js";
 import { baseShipsPackage, runtimePackagesFor } from "./lib/runtime-libs.js";
+import { installRun } from "./lib/system-install.js";
 import { defineCheck } from "./types.js";
 
 function chain(stage: Stage): Stage[] {
@@ -24,14 +25,6 @@ function installed(stage: Stage): Array<{ pkg: string; manager: SystemManager }>
 }
 
 const sameFamily = (a: SystemManager, b: SystemManager) => a === b || (["yum", "dnf", "microdnf"].includes(a) && ["yum", "dnf", "microdnf"].includes(b));
-
-function installLine(manager: SystemManager, packages: string[]): string {
-  const list = packages.join(" ");
-  if (manager === "apt") return `RUN apt-get update \\\n && apt-get install -y --no-install-recommends ${list} \\\n && rm -rf /var/lib/apt/lists/*`;
-  if (manager === "apk") return `RUN apk add --no-cache ${list}`;
-  if (manager === "microdnf") return `RUN microdnf install -y ${list} && microdnf clean all`;
-  return `RUN ${manager} install -y ${list} && ${manager} clean all`;
-}
 
 export default defineCheck({
   meta: {
@@ -71,7 +64,7 @@ export default defineCheck({
       ctx.report(copy.srcWord, {
         message: `${copy.src} was built against ${because.join(", ")}, but the final stage lacks the runtime librar${missing.length === 1 ? "y" : "ies"}: install ${missing.join(" ")}`,
         instruction: copy.ins,
-        fix: { kind: "suggestion", description: `install ${missing.join(" ")} in the final stage`, edits: [insertLinesAfter(ctx.file, target.from, installLine(manager, missing))] },
+        fix: { kind: "suggestion", description: `install ${missing.join(" ")} in the final stage`, edits: [insertLinesAfter(ctx.file, target.from, installRun(manager, missing, ctx.file.escape))] },
       });
       missing.forEach((m) => have.add(m));
     }

@@ -159,14 +159,14 @@ export function mentionsCopy(copy: ContextCopy, text: string): boolean {
 
 /**
  * The context file that the build put at an absolute image path by the time of `before` (the latest COPY wins), or
- * the heredoc text a `COPY <<EOF path` wrote there.
+ * the heredoc text a `COPY <<EOF path` wrote there, with the instruction that put it there.
  */
 export function contextFileAt(
   stage: Stage,
   before: Instruction | undefined,
   imagePath: string,
   project: ProjectContext,
-): { path: string } | { heredoc: string } | undefined {
+): { path: string; ins: Instruction } | { heredoc: string; ins: Instruction } | undefined {
   const chain = inheritedInstructions(stage, before);
   for (let i = chain.length - 1; i >= 0; i--) {
     const ins = chain[i];
@@ -175,14 +175,14 @@ export function contextFileAt(
       const firstLineEnd = ins.heredocs[0].contentSpan?.start ?? ins.span.end;
       const dest = ins.args.filter((w) => w.span.end <= firstLineEnd && !w.text.startsWith("<<")).at(-1);
       const wd = workdirAt(ins.stage!, ins);
-      if (dest && wd !== undefined && posix.resolve(wd, dest.text) === imagePath) return { heredoc: ins.heredocs[0].content };
+      if (dest && wd !== undefined && posix.resolve(wd, dest.text) === imagePath) return { heredoc: ins.heredocs[0].content, ins };
       continue;
     }
     const copy = contextCopy(ins, project);
     const wd = copy && workdirAt(ins.stage!, ins);
     const placed = copy && wd !== undefined ? placements(copy, wd) : undefined;
     const path = placed && contextPathOf(placed, imagePath);
-    if (path !== undefined) return { path };
+    if (path !== undefined) return { path, ins };
   }
   return undefined;
 }
