@@ -134,6 +134,12 @@ ruleTester(packageCache, {
       output: "FROM opensuse/leap:15.5\nRUN zypper -n in python3 && zypper clean -a\n",
     },
     {
+      name: "CRLF line endings stay CRLF",
+      code: "FROM debian:bookworm-slim\r\nRUN apt-get update \\\r\n    && apt-get install -y curl\r\nCMD [\"curl\"]\r\n",
+      errors: [{ line: 3, column: 8 }],
+      output: "FROM debian:bookworm-slim\r\nRUN apt-get update \\\r\n    && apt-get install -y curl \\\r\n    && rm -rf /var/lib/apt/lists/*\r\nCMD [\"curl\"]\r\n",
+    },
+    {
       name: "update and upgrade",
       code: "FROM debian:bookworm-slim\nRUN apt-get update && apt-get dist-upgrade -y\n",
       errors: [{ line: 2, column: 23, endColumn: 43, message: "apt-get dist-upgrade leaves" }],

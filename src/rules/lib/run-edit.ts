@@ -13,6 +13,11 @@ function lineStart(text: string, offset: number): number {
   return text.lastIndexOf("\n", offset - 1) + 1;
 }
 
+/** The file's line break: CRLF files keep CRLF in the lines an edit adds. */
+function eolOf(file: DockerfileModel): string {
+  return file.source.text.includes("\r\n") ? "\r\n" : "\n";
+}
+
 function indentOf(line: string): string {
   return /^[ \t]*/.exec(line)![0];
 }
@@ -51,7 +56,7 @@ export function appendToRun(file: DockerfileModel, ins: Instruction, command: st
     // The content span stops before the line break that precedes the delimiter line.
     if (!doc?.contentSpan || !/^\r?\n/.test(text.slice(doc.contentSpan.end))) return undefined;
     const lines = doc.content.split("\n").filter((l) => l.trim() !== "");
-    return { start: doc.contentSpan.end, end: doc.contentSpan.end, text: `\n${indentOf(lines.at(-1) ?? "")}${command}` };
+    return { start: doc.contentSpan.end, end: doc.contentSpan.end, text: `${eolOf(file)}${indentOf(lines.at(-1) ?? "")}${command}` };
   }
   if (!ins.argsSpan) return undefined;
   const end = trimmedEnd(file, ins);
@@ -64,14 +69,15 @@ export function appendToRun(file: DockerfileModel, ins: Instruction, command: st
   const lines = body.split("\n");
   const indent = indentOf(text.slice(lineStart(text, end), end));
   const esc = file.escape;
-  if (endsWithSemicolon) return { start: end, end, text: ` ${esc}\n${indent}${command}` };
+  const eol = eolOf(file);
+  if (endsWithSemicolon) return { start: end, end, text: ` ${esc}${eol}${indent}${command}` };
   switch (chainStyle(lines, esc)) {
     case "trailing":
-      return { start: end, end, text: ` && ${esc}\n${indent}${command}` };
+      return { start: end, end, text: ` && ${esc}${eol}${indent}${command}` };
     case "semicolon":
-      return { start: end, end, text: `; ${esc}\n${indent}${command}` };
+      return { start: end, end, text: `; ${esc}${eol}${indent}${command}` };
     default:
-      return { start: end, end, text: ` ${esc}\n${indent}&& ${command}` };
+      return { start: end, end, text: ` ${esc}${eol}${indent}&& ${command}` };
   }
 }
 
@@ -105,5 +111,5 @@ export function mergeRuns(file: DockerfileModel, a: Instruction, b: Instruction)
   const end = trimmedEnd(file, a);
   const lastCommandEnd = Math.max(...a.shell!.commands.map((c) => c.span.end));
   if (text.slice(lastCommandEnd, end).includes("#")) return undefined;
-  return { start: end, end: b.argsSpan.start, text: ` ${file.escape}\n    && ` };
+  return { start: end, end: b.argsSpan.start, text: ` ${file.escape}${eolOf(file)}    && ` };
 }
