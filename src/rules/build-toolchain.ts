@@ -1,12 +1,13 @@
 import type { DockerfileModel, Word } from "../dockerfile/model.js";
 import { commandsIn } from "../dockerfile/query.js";
+import { multiStageRewrite } from "../fix/multistage.js";
 import type { ProjectContext } from "../project/context.js";
 import { invocation } from "../shell/invocation.js";
 import { pythonOp, requirementFiles } from "../shell/python.js";
 import { estimates } from "./lib/estimates.js";
 import { startInstructions } from "./lib/start.js";
 import { packageCommands, packageName, removedInSameRun, toolchainKind, type PackageCommand, type ToolchainKind } from "./lib/system-packages.js";
-import { defineCheck, type Fix } from "./types.js";
+import { defineCheck, type Fix, type TextEdit } from "./types.js";
 
 /**
  * Is git there for the build? A RUN calls git or installs from a `git+` requirement, and the start command does not
@@ -25,7 +26,7 @@ function gitServesBuild(file: DockerfileModel, project: ProjectContext): boolean
   });
 }
 
-function suggestion(pc: PackageCommand, names: string[]): Fix {
+function suggestion(pc: PackageCommand, names: string[], rewrite: TextEdit | undefined): Fix {
   const list = names.join(" ");
   const description =
     pc.op.manager === "apk"
@@ -33,7 +34,7 @@ function suggestion(pc: PackageCommand, names: string[]): Fix {
       : pc.op.manager === "apt"
         ? `build in a builder stage (a venv at a fixed path) and copy only the venv and the runtime libraries, or end the same RUN with \`apt-get purge -y --auto-remove ${list}\` after installing the runtime libraries explicitly`
         : `build in a builder stage and copy only the result, or remove ${list} at the end of the same RUN`;
-  return { kind: "suggestion", description, edits: [] };
+  return { kind: "suggestion", description, edits: rewrite ? [rewrite] : [] };
 }
 
 export default defineCheck({
@@ -57,6 +58,8 @@ export default defineCheck({
   },
   check(ctx) {
     let gitForBuild: boolean | undefined;
+    // The multi-stage rewrite (src/fix/multistage.ts), computed once for all findings of the file.
+    let rewrite: { edit: TextEdit | undefined } | undefined;
     for (const stage of ctx.file.stages.filter((s) => s.shipped)) {
       for (const pc of packageCommands(stage)) {
         if (pc.op.action !== "install") continue;
@@ -72,13 +75,14 @@ export default defineCheck({
         const count = (k: ToolchainKind) => found.filter((f) => f.kind === k).length;
         const headersOnly = found.every((f) => f.kind === "headers");
         const names = found.map((f) => f.name);
+        rewrite ??= { edit: multiStageRewrite(ctx.file, ctx.project) };
         ctx.report(found[0].word, {
           message: headersOnly
             ? `build headers ${names.join(", ")} stay in the final image: build in a builder stage or remove them in the same RUN`
             : `build toolchain (${names.join(", ")}) reaches the final image: build in a builder stage or remove it in the same RUN`,
           alsoCategories: headersOnly ? [] : undefined,
           impact: estimates.buildTools({ compilers: count("compiler"), tools: count("build-tool"), headers: count("headers"), git: count("git") > 0 }),
-          fix: suggestion(pc, names),
+          fix: suggestion(pc, names, rewrite.edit),
           instruction: pc.ins,
         });
       }

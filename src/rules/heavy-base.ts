@@ -1,42 +1,20 @@
 import type { DockerfileModel, Stage } from "../dockerfile/model.js";
 import { runCommands } from "../dockerfile/query.js";
+import { multiStageRewrite } from "../fix/multistage.js";
 import { invocation } from "../shell/invocation.js";
 import { pythonOp } from "../shell/python.js";
 import { baseImageFacts } from "./lib/base-images.js";
 import { estimates } from "./lib/estimates.js";
+import { FULL_IMAGE_TOOLS, slimTagEdit } from "./lib/python-images.js";
 import { startInstructions } from "./lib/start.js";
 import { installedNames, packageCommands, removedInSameRun, toolchainKind } from "./lib/system-packages.js";
-import { defineCheck, type Fix, type TextEdit } from "./types.js";
-
-/** Programs the full python image has and its -slim variant lacks. */
-const FULL_IMAGE_TOOLS = new Set(["gcc", "cc", "g++", "c++", "make", "cmake", "git", "curl", "wget", "ssh", "pkg-config", "patch", "svn", "hg"]);
-const DEBIAN_SUFFIX = /-(trixie|bookworm|bullseye|buster|stretch)$/;
-const DEBIAN_CODENAME = /^(trixie|bookworm|bullseye|buster|stretch)$/;
+import { defineCheck, type Fix } from "./types.js";
 
 /** The stage whose FROM names an image rather than another stage. */
 function rootOf(stage: Stage): Stage {
   let s = stage;
   while (s.parent) s = s.parent;
   return s;
-}
-
-/** The -slim tag for a full python tag: 3.11 -> 3.11-slim, 3.11-bookworm -> 3.11-slim-bookworm, latest -> slim. */
-function slimTagEdit(stage: Stage): TextEdit | undefined {
-  const ref = stage.image;
-  if (ref.digest || ref.raw.includes("@")) return undefined;
-  const colon = ref.raw.lastIndexOf(":");
-  const word = stage.from.args[0];
-  if (!word || word.raw !== ref.raw) return undefined;
-  if (colon < 0 || colon < ref.raw.lastIndexOf("/")) return { start: word.span.end, end: word.span.end, text: ":slim" };
-  const rawTag = ref.raw.slice(colon + 1);
-  const tagStart = word.span.start + colon + 1;
-  if (rawTag === "latest") return { start: tagStart, end: tagStart + rawTag.length, text: "slim" };
-  if (DEBIAN_CODENAME.test(rawTag)) return { start: tagStart, end: tagStart, text: "slim-" };
-  const suffix = DEBIAN_SUFFIX.exec(rawTag);
-  if (suffix) return { start: tagStart + suffix.index, end: tagStart + suffix.index, text: "-slim" };
-  // A variable that expands to a tag with a distribution suffix cannot take "-slim" at its end.
-  if (rawTag.includes("$") && DEBIAN_SUFFIX.test(ref.tag ?? "")) return undefined;
-  return { start: tagStart + rawTag.length, end: tagStart + rawTag.length, text: "-slim" };
 }
 
 /** Full-image programs the shipped stages run without installing them. */
@@ -106,13 +84,17 @@ export default defineCheck({
       if (/windows|nanoserver/i.test(root.image.tag ?? "")) return;
       const tools = toolsUsed(ctx.file);
       const builders = sharedWithBuilders(ctx.file, root);
-      const edit = tools.length === 0 && builders.length === 0 ? slimTagEdit(root) : undefined;
+      // Building on the full image and shipping its -slim variant serves whatever the build needs (compilers,
+      // headers); the tag change alone only when nothing would be built.
+      const rewrite = multiStageRewrite(ctx.file, ctx.project);
+      const edit = rewrite ?? (tools.length === 0 && builders.length === 0 ? slimTagEdit(root) : undefined);
       const why = tools.length > 0
         ? ` (the shipped stages run ${tools.join(", ")}: install them or move that step to a builder stage)`
         : builders.length > 0
           ? ` (stage ${builders.map((b) => b.name ?? b.index).join(", ")} builds on it too: give the builders the full image and the runtime the slim one)`
           : "";
-      const fix: Fix = { kind: "suggestion", description: `use the -slim variant${why}`, edits: edit ? [edit] : [] };
+      const description = rewrite ? "build in a stage on the full image, ship its -slim variant with only the venv" : `use the -slim variant${why}`;
+      const fix: Fix = { kind: "suggestion", description, edits: edit ? [edit] : [] };
       ctx.report(word, {
         message: `${image} is the full image with compilers and headers (~1 GB): the -slim variant serves a runtime; build anything that compiles in a builder stage`,
         impact: estimates.fullPythonBase(),

@@ -1,0 +1,2 @@
+SECRET_KEY = "x"
+STATIC_ROOT = "static"
