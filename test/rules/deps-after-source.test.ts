@@ -155,6 +155,19 @@ ruleTester(depsAfterSource, {
         "FROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nRUN pip install --no-index --find-links /wheels /wheels/*\n",
     },
     {
+      name: "a wheel built from the source, then installed with its dependencies",
+      code: "FROM python:3.12 AS build\nWORKDIR /src\nCOPY . .\nRUN python -m build --wheel\nRUN pip install --no-cache-dir dist/*.whl\n",
+      files: REQS,
+      errors: [{ line: 5, column: 5, endColumn: 16 }],
+    },
+    {
+      name: "pip wheel . resolves and builds every dependency",
+      code: "FROM python:3.12 AS build\nWORKDIR /src\nCOPY . .\nRUN pip wheel --wheel-dir /wheels .\n",
+      files: { ...REQS, "pyproject.toml": "" },
+      errors: [{ line: 4, column: 5, endColumn: 14 }],
+      suggestionOutput: "FROM python:3.12 AS build\nWORKDIR /src\nCOPY requirements.txt ./\nRUN pip wheel --wheel-dir /wheels -r requirements.txt\nCOPY . .\nRUN pip wheel --wheel-dir /wheels .\n",
+    },
+    {
       name: "escape directive with backtick continuations: the RUN moves verbatim",
       code: "# escape=`\nFROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir `\n    -r requirements.txt\nEXPOSE 8000\n",
       files: REQS,

@@ -122,6 +122,11 @@ ruleTester(secretsInBuild, {
       errors: [{ line: 2, column: 5 }],
     },
     {
+      name: "a heredoc RUN",
+      code: "FROM python:3.12-slim\nRUN <<EOF\npip install --index-url https://u:pw@pypi.example.com/simple flask\nEOF\n",
+      errors: [{ line: 3, column: 33, endColumn: 38, severity: "error" }],
+    },
+    {
       name: "escape directive: a credential URL across a backtick continuation",
       code: "# escape=`\nFROM python:3.12-slim\nRUN pip install `\n    --index-url https://bot:hunter2@pypi.example.com/simple flask\n",
       errors: [{ line: 4, column: 25, endColumn: 37, severity: "error" }],
