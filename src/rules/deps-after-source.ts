@@ -13,7 +13,7 @@ import {
 } from "./lib/build-steps.js";
 import { contextCopy, contextFileAt, normalizeSource, workdirAt, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
-import { fileEditable, instructionLines, insertLinesBefore } from "./lib/moves.js";
+import { fileEditable, instructionHead, instructionLines, insertLinesBefore } from "./lib/moves.js";
 import { requirementsClosure } from "./lib/requirements.js";
 import { defineCheck, type CheckContext, type Fix, type TextEdit } from "./types.js";
 
@@ -227,11 +227,6 @@ function copiedBefore(ctx: CheckContext, copy: ContextCopy, file: string): boole
   );
 }
 
-function firstLine(ctx: CheckContext, ins: Instruction): string {
-  const text = ctx.file.source.slice(ins.span).split("\n")[0].replace(/\s*[\\`]$/, "");
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 export default defineCheck({
   meta: {
     id: "deps-after-source",
@@ -259,7 +254,7 @@ export default defineCheck({
         if (!found) continue;
         const label = ctx.file.source.slice({ start: inst.op.inv.toolWord.span.start, end: (inst.op.verb ?? inst.op.inv.toolWord).span.end });
         const where = found.copy
-          ? `after \`${firstLine(ctx, found.copy.ins)}\` (line ${found.copy.ins.line}${found.copy.ins.stage !== stage ? `, stage ${found.copy.ins.stage?.name ?? found.copy.ins.stage?.index}` : ""})`
+          ? `after \`${instructionHead(ctx.file.source, found.copy.ins)}\` (line ${found.copy.ins.line}${found.copy.ins.stage !== stage ? `, stage ${found.copy.ins.stage?.name ?? found.copy.ins.stage?.index}` : ""})`
           : "with the whole build context bind-mounted";
         ctx.report(
           { start: inst.op.inv.toolWord.span.start, end: (inst.op.verb ?? inst.op.inv.toolWord).span.end },

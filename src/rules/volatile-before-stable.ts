@@ -6,7 +6,7 @@ import { systemPackageOp } from "../shell/packages.js";
 import { isNeutralCommand, pythonInstall, readsFrom, slowSteps, type SlowStep } from "./lib/build-steps.js";
 import { contextCopy, mentionsCopy, placements, workdirAt, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
-import { fileEditable, moveInstructions } from "./lib/moves.js";
+import { fileEditable, instructionHead, moveInstructions } from "./lib/moves.js";
 import { defineCheck, type CheckContext, type Fix, type Impact } from "./types.js";
 
 /** Why an ARG name suggests a value that changes with every build, or undefined. */
@@ -227,7 +227,7 @@ export default defineCheck({
         if (steps.length === 0) continue;
         const what = copy.whole ? "the whole source" : "source code";
         ctx.report(ins, {
-          message: `${ctx.file.source.slice(ins.span).split("\n")[0].replace(/\s*[\\`]$/, "")} copies ${what} above ${describe(ctx, steps)}: any code change reruns ${steps.length === 1 ? "it" : "them"}; copy it after`,
+          message: `${instructionHead(ctx.file.source, ins)} copies ${what} above ${describe(ctx, steps)}: any code change reruns ${steps.length === 1 ? "it" : "them"}; copy it after`,
           impact: impactOf(ctx, steps),
           fix: copyFix(ctx, copy, steps),
         });

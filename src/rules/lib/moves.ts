@@ -83,3 +83,9 @@ export function heredocsClosed(source: SourceText, ins: Instruction): boolean {
 export function fileEditable(file: DockerfileModel): boolean {
   return file.instructions.every((i) => heredocsClosed(file.source, i));
 }
+
+/** The first line of an instruction, without a trailing line continuation, shortened for messages. */
+export function instructionHead(source: SourceText, ins: Instruction, max = 60): string {
+  const text = source.slice(ins.span).split(/\r?\n/)[0].replace(/\s*[\\`]$/, "");
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
