@@ -18,6 +18,10 @@ ruleTester(volatileBeforeStable, {
       code: `ARG GIT_SHA\nFROM python:3.12-slim\n${APT}`,
     },
     {
+      name: "an ARG that changes nothing in its stage does not reach the stages built FROM it",
+      code: `FROM python:3.12-slim AS base\nARG GIT_SHA\nLABEL revision=$GIT_SHA\nFROM base\n${APT}`,
+    },
+    {
       name: "the install uses the version ARG: it has to rerun",
       code: "FROM python:3.12-slim\nARG APP_VERSION\nRUN pip install --no-cache-dir myapp==${APP_VERSION}\n",
     },
@@ -77,6 +81,12 @@ ruleTester(volatileBeforeStable, {
       code: `FROM python:3.12-slim\nARG BUILD_DATE\n${APT}`,
       errors: [{ line: 2, column: 5, message: "carries a build date" }],
       suggestionOutput: `FROM python:3.12-slim\n${APT}ARG BUILD_DATE\n`,
+    },
+    {
+      name: "a global ARG redeclared in the stage is in scope again",
+      code: `ARG GIT_SHA\nFROM python:3.12-slim\nARG GIT_SHA\n${APT}`,
+      errors: [{ line: 3, column: 5, message: "ARG GIT_SHA carries a commit hash" }],
+      suggestionOutput: `ARG GIT_SHA\nFROM python:3.12-slim\n${APT}ARG GIT_SHA\n`,
     },
     {
       name: "a RUN between that uses the value pins the ARG: no rewrite",
