@@ -1,0 +1,3 @@
+import grpc
+
+print(grpc.__version__)
