@@ -1,8 +1,7 @@
-import { cacheMountCovers, commandEnv, commandsIn } from "../dockerfile/query.js";
-import { hasFlag } from "../shell/invocation.js";
+import { commandsIn } from "../dockerfile/query.js";
 import { pythonOp, requirementFiles } from "../shell/python.js";
-import { homeFor, laterInRun, removedLater } from "./lib/cleanup.js";
 import { estimates } from "./lib/estimates.js";
+import { cacheLeft, PIP_CACHE, UV_CACHE } from "./lib/tool-cache.js";
 import { defineCheck } from "./types.js";
 
 export default defineCheck({
@@ -26,15 +25,8 @@ export default defineCheck({
       const op = pythonOp(rc.cmd);
       if (!op || (op.tool !== "pip" && op.tool !== "uv-pip") || op.action !== "install" || !op.verb) continue;
       const uv = op.tool === "uv-pip";
-      const home = homeFor(rc);
-      const cacheDir = uv ? "~/.cache/uv" : "~/.cache/pip";
-      if (uv ? hasFlag(op.args, "--no-cache", "-n") : hasFlag(op.args, "--no-cache-dir")) continue;
-      if (commandEnv(rc, uv ? "UV_NO_CACHE" : "PIP_NO_CACHE_DIR") !== undefined) continue;
-      const customDir = commandEnv(rc, uv ? "UV_CACHE_DIR" : "PIP_CACHE_DIR");
-      const dir = customDir ?? cacheDir;
-      if (cacheMountCovers(rc.ins, dir, rc.stage)) continue;
-      if (removedLater(rc.ins, dir, rc.cmd, home)) continue;
-      if (laterInRun(rc).some((c) => { const o = pythonOp(c); return o?.tool === op.tool && o.action === "cache" && o.targets[0]?.text === (uv ? "clean" : "purge"); })) continue;
+      // Flags, environment, cache mounts and same-RUN cleanups: the cache model the other tool-cache checks share.
+      if (!cacheLeft(rc, uv ? UV_CACHE : PIP_CACHE)) continue;
       const flag = uv ? "--no-cache" : "--no-cache-dir";
       const packages = op.targets.length + requirementFiles(op).length * 5;
       ctx.report({ start: op.inv.toolWord.span.start, end: op.verb.span.end }, {

@@ -19,6 +19,9 @@ ruleTester(pipCache, {
     { name: "uv pip with UV_NO_CACHE", code: "FROM python:3.11-slim\nENV UV_NO_CACHE=1\nRUN uv pip install --system flask\n" },
     { name: "pip download is not an install", code: "FROM python:3.11-slim\nRUN pip download -d /wheels flask\n" },
     { name: "heredoc with the flag", code: "FROM python:3.11-slim\nRUN <<EOF\nset -e\npip install --no-cache-dir flask\nEOF\n" },
+    { name: "uv cache clean in the same RUN", code: "FROM python:3.11-slim\nRUN uv pip install --system flask && uv cache clean\n" },
+    { name: "--cache-dir on a cache mount", code: "FROM python:3.11-slim\nRUN --mount=type=cache,target=/pipcache pip install --cache-dir /pipcache flask\n" },
+    { name: "PIP_CACHE_DIR removed with its variable", code: "FROM python:3.11-slim\nENV PIP_CACHE_DIR=/tmp/pip\nRUN pip install flask && rm -rf $PIP_CACHE_DIR\n" },
   ],
   invalid: [
     {
@@ -62,6 +65,12 @@ ruleTester(pipCache, {
       code: "FROM python:3.11-slim\nRUN uv pip install --system flask\n",
       errors: [{ line: 2, message: "--no-cache" }],
       output: "FROM python:3.11-slim\nRUN uv pip install --no-cache --system flask\n",
+    },
+    {
+      name: "UV_NO_CACHE=0 keeps uv's cache (uv reads it as a boolean)",
+      code: "FROM python:3.11-slim\nENV UV_NO_CACHE=0\nRUN uv pip install --system flask\n",
+      errors: [{ line: 3 }],
+      output: "FROM python:3.11-slim\nENV UV_NO_CACHE=0\nRUN uv pip install --no-cache --system flask\n",
     },
     {
       name: "sudo and a sh -c script",
