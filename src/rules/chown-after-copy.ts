@@ -47,7 +47,12 @@ function parseChange(cmd: SimpleCommand): Change | undefined {
 
 /** Does changing `path` touch files the COPY brought in? */
 function touches(path: string, recursive: boolean, copy: Copied): boolean {
-  if (!copy.intoDir) return path === copy.dest || (recursive && within(copy.dest, path));
+  if (!copy.intoDir) {
+    if (recursive) return within(copy.dest, path);
+    // A single source without an extension is often a directory (`COPY --from=build /opt/venv /opt/venv`): changing
+    // only the directory itself rewrites no file, so speak up only for what looks like a file.
+    return path === copy.dest && /\.[^/]+$/.test(copy.parts.sources[0]?.text ?? "");
+  }
   if (recursive && within(copy.dest, path)) return true;
   return path !== copy.dest && within(path, copy.dest);
 }

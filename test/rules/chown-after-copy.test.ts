@@ -10,6 +10,7 @@ ruleTester(chownAfterCopy, {
     { name: "a directory made after the COPY", code: "FROM python:3.11-slim\nCOPY . /app\nRUN mkdir -p /app/media && chown app /app/media\n" },
     { name: "builder stage never ships", code: "FROM python:3.11 AS build\nCOPY . /src\nRUN chown -R nobody /src\nFROM python:3.11-slim\nCOPY --from=build /src/dist /dist\n" },
     { name: "COPY in the parent stage", code: "FROM python:3.11-slim AS base\nCOPY . /app\nFROM base\nRUN chmod -R g+w /app\n" },
+    { name: "non-recursive change of a copied directory itself", code: "FROM python:3.11 AS build\nRUN python -m venv /opt/venv\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\nRUN chown app /opt/venv\n" },
     { name: "chown --reference is left alone", code: "FROM python:3.11-slim\nCOPY . /app\nRUN chown -R --reference=/etc /app\n" },
   ],
   invalid: [
