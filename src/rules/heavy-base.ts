@@ -22,9 +22,16 @@ function toolsUsed(file: DockerfileModel): string[] {
   const shipped = file.stages.filter((s) => s.shipped);
   const installed = new Set(shipped.flatMap((s) => packageCommands(s).flatMap((pc) => installedNames(pc.op))));
   const used = new Set<string>();
-  for (const s of shipped) for (const rc of runCommands(s)) {
-    const tool = invocation(rc.cmd).tool;
+  const need = (tool: string) => {
     if (FULL_IMAGE_TOOLS.has(tool) && !installed.has(tool === "cc" || tool === "c++" ? "gcc" : tool)) used.add(tool);
+  };
+  for (const s of shipped) {
+    for (const rc of runCommands(s)) need(invocation(rc.cmd).tool);
+    // The container itself may call them: a HEALTHCHECK with curl, a start script with git.
+    for (const ins of s.instructions) {
+      if (ins.keyword !== "HEALTHCHECK" && ins.keyword !== "CMD" && ins.keyword !== "ENTRYPOINT") continue;
+      for (const m of file.source.slice(ins.span).matchAll(/[\w+-]+/g)) need(m[0]);
+    }
   }
   return [...used];
 }

@@ -70,6 +70,7 @@ describe("heavy-base tag edits (applied as suggestions)", () => {
       "ARG TAG=3.12-bookworm\nFROM python:${TAG}\n",
       "FROM python:3.11@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n",
       "FROM python:3.11\nRUN git clone https://example.com/x.git /x\n",
+      "FROM python:3.11\nHEALTHCHECK CMD curl -fsS http://localhost:8000/ || exit 1\n",
       "FROM python:3.11 AS base\nFROM base AS build\nRUN pip wheel -w /w psycopg2\nFROM base\nCOPY --from=build /w /w\n",
     ]) assert.equal(fixed(code), code);
   });
