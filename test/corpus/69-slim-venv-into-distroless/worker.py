@@ -1,0 +1,3 @@
+import pika
+
+print(pika.__version__)
