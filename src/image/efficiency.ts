@@ -33,10 +33,8 @@ export interface DiveResult {
   inefficiencies: DiveInefficiency[];
 }
 
-interface DInfo {
-  size: number;
-  isDir: boolean;
-}
+/** A tar entry's size and type, as dive keeps them per node (the entry itself: no copy per path). */
+type DInfo = Pick<LayerEntry, "size" | "kind">;
 
 interface DNode {
   info: DInfo | null;
@@ -57,8 +55,13 @@ function parentOf(path: string): string {
 function layerTree(entries: LayerEntry[]): LayerTree {
   const nodes = new Map<string, DInfo | null>();
   const parents = new Set<string>();
+  let lastParent = "";
   const ensureAncestors = (path: string) => {
-    for (let p = parentOf(path); p !== "/" && !parents.has(p); p = parentOf(p)) {
+    const first = parentOf(path);
+    // Entries of one directory come together: its ancestors are already in.
+    if (first === lastParent) return;
+    lastParent = first;
+    for (let p = first; p !== "/" && !parents.has(p); p = parentOf(p)) {
       parents.add(p);
       if (!nodes.has(p)) nodes.set(p, null);
     }
@@ -72,7 +75,7 @@ function layerTree(entries: LayerEntry[]): LayerTree {
       continue;
     }
     const key = e.kind === "whiteout" ? `${parentOf(e.path) === "/" ? "" : parentOf(e.path)}/.wh.${e.path.slice(e.path.lastIndexOf("/") + 1)}` : e.path;
-    nodes.set(key, { size: e.size, isDir: e.kind === "dir" });
+    nodes.set(key, e);
     ensureAncestors(key);
   }
   return { nodes, parents };
@@ -151,7 +154,8 @@ class StackedTree {
 }
 
 export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
-  const records = new Map<string, { cumulative: number; min: number; count: number }>();
+  // Most paths are seen once: a bare size until a second sighting makes it a record.
+  const records = new Map<string, number | { cumulative: number; min: number; count: number }>();
   let stacked: StackedTree | undefined;
   let stackedUpTo = 0;
   const trees: LayerTree[] = [];
@@ -178,18 +182,20 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
       for (const key of leaves) {
         if (!isWhiteoutKey(key)) continue;
         const previous = below.get(whiteoutTarget(key))!;
-        sizes.set(key, previous.info?.isDir ? below.sizeUnder(previous) : 0);
+        sizes.set(key, previous.info?.kind === "dir" ? below.sizeUnder(previous) : 0);
       }
     }
     for (const key of leaves) {
       const size = sizes.get(key) ?? tree.nodes.get(key)?.size ?? 0;
       const path = isWhiteoutKey(key) ? whiteoutTarget(key) : key;
       const r = records.get(path);
-      if (r) {
+      if (r === undefined) records.set(path, size);
+      else if (typeof r === "number") records.set(path, { cumulative: r + size, min: Math.min(r, size), count: 2 });
+      else {
         r.cumulative += size;
         r.min = Math.min(r.min, size);
         r.count++;
-      } else records.set(path, { cumulative: size, min: size, count: 1 });
+      }
     }
   });
 
@@ -198,6 +204,11 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   let wasted = 0;
   const inefficiencies: DiveInefficiency[] = [];
   for (const [path, r] of records) {
+    if (typeof r === "number") {
+      minimum += r;
+      discovered += r;
+      continue;
+    }
     minimum += r.min;
     discovered += r.cumulative;
     if (r.count >= 2) {

@@ -1,7 +1,7 @@
-import { createHash, hash as oneShotHash, type Hash } from "node:crypto";
 import { createGunzip, type Gunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { InputError } from "../errors.js";
+import { Hasher } from "./hasher.js";
 import { TarParser, type EntrySink, type TarHeader } from "./tar.js";
 
 /**
@@ -56,6 +56,12 @@ export const DEFAULT_LIMITS: LayerLimits = {
   maxZstdWindow: 512 * 1024 * 1024,
 };
 
+/** One hasher (and worker thread) for the process: layers are read one after another anyway. */
+let shared: Hasher | undefined;
+function sharedHasher(): Hasher {
+  return (shared ??= new Hasher());
+}
+
 /** Whether to keep the content of the file at `path` (of `size` bytes) for later reading. */
 export type CaptureRule = (path: string, size: number) => boolean;
 
@@ -82,9 +88,10 @@ export class LayerReader implements EntrySink {
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
   private current: LayerEntry | undefined;
-  private hashState: Hash | undefined;
-  private firstPiece: Buffer | undefined;
+  private hashId = 0;
+  private left = 0;
   private captureParts: Buffer[] | undefined;
+  private readonly hasher = sharedHasher();
 
   constructor(
     private readonly where: string,
@@ -114,23 +121,18 @@ export class LayerReader implements EntrySink {
 
   /** The tar parser delivers entry contents through data/end (EntrySink). */
   data(piece: Buffer): void {
-    if (this.hashState) this.hashState.update(piece);
-    else if (this.firstPiece) {
-      this.hashState = createHash("sha1").update(this.firstPiece).update(piece);
-      this.firstPiece = undefined;
-    } else this.firstPiece = piece;
+    // Pieces are slices of a decompressor's buffers: used now, never kept.
+    const whole = piece.length === this.current!.size;
+    this.left -= piece.length;
+    this.hasher.piece(this.hashId, piece, this.left === 0, whole);
     this.captureParts?.push(Buffer.from(piece));
   }
 
   end(): void {
     const entry = this.current;
     if (!entry) return;
-    if (this.hashState) entry.hash = this.hashState.digest("base64");
-    else if (this.firstPiece) entry.hash = oneShotHash("sha1", this.firstPiece, "base64");
     if (this.captureParts) this.captured.set(entry.path, Buffer.concat(this.captureParts));
     this.current = undefined;
-    this.hashState = undefined;
-    this.firstPiece = undefined;
     this.captureParts = undefined;
   }
 
@@ -157,6 +159,7 @@ export class LayerReader implements EntrySink {
     }
     if (this.failure) throw this.failure;
     this.parser.end();
+    await this.hasher.flush();
     return {
       entries: this.entries,
       tarBytes: this.tarBytes,
@@ -169,7 +172,7 @@ export class LayerReader implements EntrySink {
   private drained(): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     const gz = this.gunzip;
-    if (!gz || !gz.writableNeedDrain) return undefined;
+    if (!gz || !gz.writableNeedDrain) return this.hasher.backlog();
     return new Promise((resolve, reject) => {
       const done = () => {
         gz.off("drain", done);
@@ -293,6 +296,8 @@ export class LayerReader implements EntrySink {
       return { data: () => undefined, end: () => undefined };
     }
     this.current = entry;
+    this.left = h.size;
+    this.hashId = this.hasher.begin((hash) => (entry.hash = hash));
     if (this.capture(path, h.size)) this.captureParts = [];
     return this;
   }

@@ -66,10 +66,16 @@ export class PathIndex {
   readonly root: FsNode = { path: "/", kind: "dir", layer: 0, mode: 0o755, uid: 0, gid: 0, children: new Map() };
   readonly hidden: HiddenBytes[] = [];
   readonly changes: LayerChanges[] = [];
+  // Tar entries come grouped by directory: remember the last parent looked up.
+  private lastDirPath = "";
+  private lastDir: FsNode | undefined;
+  private everything: FsNode[] | undefined;
 
   /** Applies one layer's entries on top of what is there. */
   apply(layer: number, entries: LayerEntry[]): LayerChanges {
     const changes: LayerChanges = { added: 0, modified: 0, removed: 0, hardlinks: 0, symlinks: 0, bytes: 0 };
+    this.lastDir = undefined;
+    this.everything = undefined;
     for (const e of entries) {
       if (e.kind === "whiteout") {
         const node = this.get(e.path);
@@ -130,32 +136,46 @@ export class PathIndex {
     return walk(path);
   }
 
-  /** Every visible node below the root, depth first. */
-  *walk(from: FsNode = this.root): Generator<FsNode> {
+  /** Every visible node below a directory (the root by default), depth first. */
+  walk(from: FsNode = this.root): FsNode[] {
+    if (from === this.root && this.everything) return this.everything;
+    const out: FsNode[] = [];
     const stack: FsNode[] = [from];
     while (stack.length) {
       const node = stack.pop()!;
-      if (node !== from) yield node;
+      if (node !== from) out.push(node);
       if (node.children) for (const c of node.children.values()) stack.push(c);
     }
+    // Analyses walk the final tree several times; it only changes when a layer is applied.
+    if (from === this.root) this.everything = out;
+    return out;
   }
 
   /** Visible bytes below (and including) a node, each blob counted once. */
   bytesUnder(node: FsNode): number {
-    const seen = new Set<Blob>();
+    const shared = new Set<Blob>();
     let total = 0;
     for (const n of node.children ? this.walk(node) : [node]) {
-      if (n.blob && !seen.has(n.blob)) {
-        seen.add(n.blob);
-        total += n.blob.size;
+      const blob = n.blob;
+      if (!blob) continue;
+      if (blob.names > 1) {
+        if (shared.has(blob)) continue;
+        shared.add(blob);
       }
+      total += blob.size;
     }
     return total;
   }
 
   private add(layer: number, e: LayerEntry, changes: LayerChanges): void {
     const slash = e.path.lastIndexOf("/");
-    const parent = this.ensureDir(e.path.slice(0, slash) || "/", layer);
+    const parentPath = e.path.slice(0, slash) || "/";
+    let parent = parentPath === this.lastDirPath ? this.lastDir : undefined;
+    if (!parent) {
+      parent = this.ensureDir(parentPath, layer);
+      this.lastDirPath = parentPath;
+      this.lastDir = parent;
+    }
     const name = e.path.slice(slash + 1);
     const children = parent.children!;
     const existing = children.get(name);
@@ -235,6 +255,8 @@ export class PathIndex {
 
   /** Drops a subtree's names; bytes whose last name goes are hidden. */
   private release(node: FsNode, kind: HiddenKind, by: number, root?: string): number {
+    // The remembered parent may be (or be below) what goes.
+    this.lastDir = undefined;
     let files = 0;
     for (const n of node.children ? [node, ...this.walk(node)] : [node]) {
       if (n.kind === "dir") continue;

@@ -60,12 +60,13 @@ export function analyzePython(view: ImageView): PythonInfo {
   const venvCfgs: FsNode[] = [];
   const siteDirs: FsNode[] = [];
   for (const node of index.walk()) {
+    const path = node.path;
     if (node.kind === "dir") {
-      if (SITE_DIR.test(node.path)) siteDirs.push(node);
-    } else if (node.kind === "file") {
-      if (INTERPRETER.test(node.path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
-      else if (node.path.endsWith("/pyvenv.cfg")) venvCfgs.push(node);
-    } else if (node.kind === "symlink" && PYTHON_NAME.test(node.path)) pythonLinks.push(node);
+      if (path.endsWith("-packages") && SITE_DIR.test(path)) siteDirs.push(node);
+    } else if (path.includes("/bin/python")) {
+      if (node.kind === "file" && INTERPRETER.test(path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
+      else if (node.kind === "symlink" && PYTHON_NAME.test(path)) pythonLinks.push(node);
+    } else if (node.kind === "file" && path.endsWith("/pyvenv.cfg")) venvCfgs.push(node);
   }
 
   const venvs = venvCfgs.map((cfg) => readVenv(view, cfg)).sort((a, b) => (a.path < b.path ? -1 : 1));

@@ -43,7 +43,7 @@ const COMPILER = /^(?:[a-z0-9_]+-linux-gnu[a-z]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|c
 export function compilers(view: ImageView): Compiler[] {
   const out: Compiler[] = [];
   for (const node of view.index.walk()) {
-    if (node.kind === "dir" || !BIN_DIRS.test(node.path)) continue;
+    if (node.kind === "dir" || !node.path.includes("bin/") || !BIN_DIRS.test(node.path)) continue;
     if (!COMPILER.test(node.path.slice(node.path.lastIndexOf("/") + 1))) continue;
     const target: FsNode | undefined = node.kind === "symlink" ? view.index.resolve(node.path) : node;
     if (target?.kind === "file" && (target.blob?.size ?? 0) > 0) out.push({ path: node.path, target: target.path });

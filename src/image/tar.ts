@@ -127,8 +127,7 @@ export class TarParser {
   }
 
   private header(buf: Buffer, at: number): void {
-    let sum = 0;
-    for (let i = at; i < at + BLOCK; i++) sum += buf[i];
+    let sum = byteSum(buf, at);
     if (sum === 0) {
       this.state = "ended";
       return;
@@ -215,6 +214,18 @@ export class TarParser {
     }
     this.state = this.padding > 0 ? "padding" : "header";
   }
+}
+
+/** Sum of a block's 512 bytes, four at a time (headers are the hot path of a 200k-file layer). */
+function byteSum(buf: Buffer, at: number): number {
+  const view = new DataView(buf.buffer, buf.byteOffset + at, BLOCK);
+  let sum = 0;
+  for (let i = 0; i < BLOCK; i += 4) {
+    let x = view.getUint32(i, true);
+    x = (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
+    sum += (x & 0xffff) + (x >>> 16);
+  }
+  return sum;
 }
 
 /** A NUL-terminated field; ASCII (the usual case) takes the cheaper latin1 decoder. */

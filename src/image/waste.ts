@@ -1,4 +1,4 @@
-import type { Blob, HiddenBytes, HiddenKind, PathIndex } from "./path-index.js";
+import type { Blob, FsNode, HiddenBytes, HiddenKind, PathIndex } from "./path-index.js";
 
 /**
  * Waste, in four families that never count the same byte twice:
@@ -65,43 +65,61 @@ export interface WasteSummary {
 
 interface Rule {
   kind: AvoidableKind;
+  /** Cheap test first: most paths match no rule, and the regexes are the cost of a 200k-file image. */
+  needle: (path: string) => boolean;
   /** Group 1 is the path the item is reported under. */
   re: RegExp;
 }
 
 const PY_LIB = /\/lib\/python\d(?:\.\d+)?\//;
+const has = (s: string) => (path: string) => path.includes(s);
 
 const RULES: Rule[] = [
-  { kind: "package-cache", re: /^(\/var\/lib\/apt\/lists|\/var\/cache\/apt|\/var\/cache\/apk|\/etc\/apk\/cache|\/var\/cache\/(?:yum|dnf|zypp|libdnf5))\// },
-  { kind: "pip-cache", re: /^(.*?\/\.cache\/pip)\// },
-  { kind: "uv-cache", re: /^(.*?\/\.cache\/uv)\// },
-  { kind: "poetry-cache", re: /^(.*?\/\.cache\/pypoetry)\// },
-  { kind: "pipenv-cache", re: /^(.*?\/\.cache\/pipenv)\// },
-  { kind: "conda-cache", re: /^(.*?\/(?:conda|miniconda3?|anaconda3?|miniforge3|mambaforge|\.conda)\/pkgs)\// },
-  { kind: "tests", re: /^(.*?\/(?:site|dist)-packages\/(?:[^/]+\/)*?tests)\// },
-  { kind: "tests", re: /^(.*?\/lib\/python\d(?:\.\d+)?\/test)\// },
-  { kind: "toolchain", re: /^(\/usr\/(?:local\/)?include|\/usr\/lib\/gcc(?:-cross)?|\/usr\/libexec\/gcc|\/usr\/lib\/llvm-[^/]+)\// },
+  {
+    kind: "package-cache",
+    needle: (p) => p.startsWith("/var/") || p.startsWith("/etc/apk/"),
+    re: /^(\/var\/lib\/apt\/lists|\/var\/cache\/apt|\/var\/cache\/apk|\/etc\/apk\/cache|\/var\/cache\/(?:yum|dnf|zypp|libdnf5))\//,
+  },
+  { kind: "pip-cache", needle: has("/.cache/pip/"), re: /^(.*?\/\.cache\/pip)\// },
+  { kind: "uv-cache", needle: has("/.cache/uv/"), re: /^(.*?\/\.cache\/uv)\// },
+  { kind: "poetry-cache", needle: has("/.cache/pypoetry/"), re: /^(.*?\/\.cache\/pypoetry)\// },
+  { kind: "pipenv-cache", needle: has("/.cache/pipenv/"), re: /^(.*?\/\.cache\/pipenv)\// },
+  { kind: "conda-cache", needle: has("/pkgs/"), re: /^(.*?\/(?:conda|miniconda3?|anaconda3?|miniforge3|mambaforge|\.conda)\/pkgs)\// },
+  { kind: "tests", needle: has("/tests/"), re: /^(.*?\/(?:site|dist)-packages\/(?:[^/]+\/)*?tests)\// },
+  { kind: "tests", needle: has("/test/"), re: /^(.*?\/lib\/python\d(?:\.\d+)?\/test)\// },
   {
     kind: "toolchain",
+    needle: (p) => p.startsWith("/usr/") && (p.includes("include/") || p.includes("/gcc") || p.includes("/llvm-")),
+    re: /^(\/usr\/(?:local\/)?include|\/usr\/lib\/gcc(?:-cross)?|\/usr\/libexec\/gcc|\/usr\/lib\/llvm-[^/]+)\//,
+  },
+  {
+    kind: "toolchain",
+    needle: has("bin/"),
     re: /^(\/(?:usr\/(?:local\/)?)?bin\/(?:[a-z0-9_]+-linux-gnu[a-z]*-)?(?:gcc|g\+\+|cc|c\+\+|cpp|clang|clang\+\+|gfortran|ld|ld\.bfd|ld\.gold|as)(?:-\d+(?:\.\d+)*)?)$/,
   },
-  { kind: "docs", re: /^(\/usr\/(?:local\/)?share\/(?:doc|man|info|gtk-doc|help|locale))\// },
+  { kind: "docs", needle: has("/share/"), re: /^(\/usr\/(?:local\/)?share\/(?:doc|man|info|gtk-doc|help|locale))\// },
 ];
 
 const STATIC_LIB = /^(\/usr\/(?:local\/)?lib\/(?:.*\/)?)[^/]+\.a$/;
 
+/** One scan that every avoidable path passes; the rest of the paths stop here. */
+const MAYBE = /\/\.cache\/|^\/var\/|^\/etc\/apk\/|\/pkgs\/|\/tests?\/|^\/usr\/(?:local\/)?include\/|^\/usr\/lib(?:exec)?\/(?:gcc|llvm-)|bin\/|\/share\/|\.a$|__pycache__\/|\.pyc$/;
+
 /** The avoidable family a visible file belongs to, with the path to report it under. */
 export function classifyAvoidable(path: string): { kind: AvoidableKind; anchor: string } | undefined {
+  if (!MAYBE.test(path)) return undefined;
   for (const rule of RULES) {
+    if (!rule.needle(path)) continue;
     const m = rule.re.exec(path);
     if (m) return { kind: rule.kind, anchor: m[1] };
   }
-  const lib = STATIC_LIB.exec(path);
-  if (lib) return { kind: "toolchain", anchor: `${lib[1]}*.a` };
-  if (!PY_LIB.test(path)) {
-    const cache = path.indexOf("/__pycache__/");
-    if (cache >= 0) return { kind: "bytecode", anchor: path.slice(0, cache + "/__pycache__".length) };
-    if (path.endsWith(".pyc")) return { kind: "bytecode", anchor: path };
+  if (path.endsWith(".a")) {
+    const lib = STATIC_LIB.exec(path);
+    if (lib) return { kind: "toolchain", anchor: `${lib[1]}*.a` };
+  }
+  const cache = path.indexOf("/__pycache__/");
+  if ((cache >= 0 || path.endsWith(".pyc")) && !PY_LIB.test(path)) {
+    return { kind: "bytecode", anchor: cache >= 0 ? path.slice(0, cache + "/__pycache__".length) : path };
   }
   return undefined;
 }
@@ -134,14 +152,17 @@ function commonDir(a: string, b: string): string {
 export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
-  const byContent = new Map<string, Array<{ blob: Blob; path: string }>>();
+  // Most content is unique: keep the first node per hash, and lists only for repeats.
+  const first = new Map<string, FsNode>();
+  const repeats = new Map<string, FsNode[]>();
   const seen = new Set<Blob>();
-  // A hardlinked blob is named by its original path while that is still visible.
-  const nodes = [...index.walk()].filter((n) => n.blob);
-  for (const node of [...nodes.filter((n) => !n.hardlink), ...nodes.filter((n) => n.hardlink)]) {
+  const visit = (node: FsNode) => {
     const blob = node.blob!;
-    if (blob.size === 0 || seen.has(blob)) continue;
-    seen.add(blob);
+    if (blob.size === 0) return;
+    if (blob.names > 1 || node.hardlink) {
+      if (seen.has(blob)) return;
+      seen.add(blob);
+    }
     const cls = classifyAvoidable(node.path);
     if (cls) {
       const key = `${cls.kind}\0${cls.anchor}\0${blob.layer}`;
@@ -150,27 +171,40 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
         item.bytes += blob.size;
         item.files++;
       } else avoidable.set(key, { kind: cls.kind, path: cls.anchor, bytes: blob.size, files: 1, layer: blob.layer });
-      continue;
+      return;
     }
-    if (blob.hash === undefined) continue;
-    const key = `${blob.size}:${blob.hash}`;
-    const group = byContent.get(key);
-    if (group) group.push({ blob, path: node.path });
-    else byContent.set(key, [{ blob, path: node.path }]);
+    if (blob.hash === undefined) return;
+    const earlier = first.get(blob.hash);
+    if (!earlier) first.set(blob.hash, node);
+    else {
+      const list = repeats.get(blob.hash);
+      if (list) list.push(node);
+      else repeats.set(blob.hash, [earlier, node]);
+    }
+  };
+  // A hardlinked blob is named by its original path while that is still visible.
+  const links: FsNode[] = [];
+  for (const node of index.walk()) {
+    if (!node.blob) continue;
+    if (node.hardlink) links.push(node);
+    else visit(node);
   }
+  links.forEach(visit);
   items.push(...avoidable.values());
-  for (const group of byContent.values()) {
+  for (const all of repeats.values()) {
+    // SHA-1 names the content; equal sizes confirm it.
+    const group = all.filter((n) => n.blob!.size === all[0].blob!.size);
     if (group.length < 2) continue;
-    group.sort((a, b) => a.blob.layer - b.blob.layer || (a.path < b.path ? -1 : 1));
+    group.sort((a, b) => a.blob!.layer - b.blob!.layer || (a.path < b.path ? -1 : 1));
     const [kept, ...copies] = group;
     // One item per content and storing layer, named by the first extra copy there.
-    for (const layerCopies of groupBy(copies, (c) => c.blob.layer)) {
+    for (const layerCopies of groupBy(copies, (n) => n.blob!.layer)) {
       items.push({
         kind: "duplicate",
         path: layerCopies[0].path,
-        bytes: layerCopies.reduce((s, c) => s + c.blob.size, 0),
+        bytes: layerCopies.reduce((s, n) => s + n.blob!.size, 0),
         files: layerCopies.length,
-        layer: layerCopies[0].blob.layer,
+        layer: layerCopies[0].blob!.layer,
         sameAs: kept.path,
       });
     }

@@ -17,7 +17,7 @@ import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types
 export class ArchiveSource implements ImageSource {
   constructor(
     private readonly name: string,
-    private readonly open: () => Promise<{ stream: Readable; size?: number }>,
+    private readonly open: () => Promise<{ chunks: AsyncIterable<Buffer>; size?: number; close?: () => void }>,
     private readonly kind?: string,
   ) {}
 
@@ -26,25 +26,25 @@ export class ArchiveSource implements ImageSource {
   }
 
   async load(options: LoadOptions): Promise<LoadedImage> {
-    const { stream, size } = await this.open();
+    const { chunks, size, close } = await this.open();
     const reader = new ArchiveReader(this.name, options);
     options.progress?.start(size);
     try {
-      for await (const chunk of outerChunks(stream, this.name)) {
+      for await (const chunk of outerChunks(chunks, this.name)) {
         reader.push(chunk);
         options.progress?.advance(chunk.length);
         await reader.settled();
       }
       return await reader.finish(this.kind);
     } finally {
-      stream.destroy();
+      close?.();
       options.progress?.stop();
     }
   }
 }
 
 /** Archives are sometimes gzipped as a whole (`docker save | gzip`). */
-async function* outerChunks(stream: Readable, where: string): AsyncGenerator<Buffer> {
+async function* outerChunks(stream: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
   const it = chunksOf(stream, where)[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw new InputError(`${where}: empty file, not an image archive`);
@@ -52,17 +52,22 @@ async function* outerChunks(stream: Readable, where: string): AsyncGenerator<Buf
     yield first.value;
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
-  if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
-    yield* all();
-    return;
-  }
-  const gz = createGunzip({ chunkSize: 256 * 1024 });
-  pipeline(Readable.from(all()), gz, () => undefined);
   try {
-    for await (const chunk of gz) yield chunk as Buffer;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`${where}: gzip data ${/unexpected end/i.test((err as Error).message) ? "truncated" : "corrupt"}`);
+    if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
+      yield* all();
+      return;
+    }
+    const gz = createGunzip({ chunkSize: 256 * 1024 });
+    pipeline(Readable.from(all()), gz, () => undefined);
+    try {
+      for await (const chunk of gz) yield chunk as Buffer;
+    } catch (err) {
+      if (err instanceof InputError) throw err;
+      throw new InputError(`${where}: gzip data ${/unexpected end/i.test((err as Error).message) ? "truncated" : "corrupt"}`);
+    }
+  } finally {
+    // Stopping early (a broken layer) must still release the file.
+    await it.return(undefined);
   }
 }
 

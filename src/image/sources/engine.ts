@@ -64,7 +64,7 @@ export class EngineSource implements ImageSource {
       async () => {
         const res = await engineGet(this.endpoint, `/images/${this.ref}/get`);
         if (res.statusCode !== 200) throw new InputError(`engine: ${this.ref}: ${engineMessage(await readSmall(res, this.ref), res.statusCode)}`);
-        return { stream: res, size };
+        return { chunks: res, size, close: () => res.destroy() };
       },
       "engine",
     );

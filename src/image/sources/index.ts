@@ -1,10 +1,11 @@
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../../errors.js";
 import { ArchiveSource } from "./archive.js";
 import { EngineSource } from "./engine.js";
 import { OciDirSource } from "./oci-dir.js";
 import { RegistrySource, type RegistryOptions } from "./registry.js";
+import { readFileAhead } from "./stream.js";
 import type { ImageSource } from "./types.js";
 
 /**
@@ -16,7 +17,7 @@ import type { ImageSource } from "./types.js";
  *   docker-daemon:NAME, NAME                     an image in the local engine (DOCKER_HOST honoured)
  */
 export function openSource(arg: string, options: RegistryOptions = {}): ImageSource {
-  if (arg === "-") return new ArchiveSource("stdin", async () => ({ stream: process.stdin }));
+  if (arg === "-") return new ArchiveSource("stdin", async () => ({ chunks: process.stdin }));
   if (arg.startsWith("registry://")) return new RegistrySource(arg, options);
   if (arg.startsWith("docker://")) throw new InputError(`${arg}: use registry://host/repository:tag for a registry, or the bare name for the local engine`);
   const transport = /^(docker-archive|oci-archive|oci|docker-daemon):(.+)$/.exec(arg);
@@ -47,5 +48,5 @@ function fileSource(path: string, kind?: string): ImageSource {
     if (err instanceof InputError) throw err;
     throw new InputError(`${path}: no such file`);
   }
-  return new ArchiveSource(path, async () => ({ stream: createReadStream(path, { highWaterMark: 1024 * 1024 }), size }), kind);
+  return new ArchiveSource(path, async () => ({ chunks: readFileAhead(path), size }), kind);
 }

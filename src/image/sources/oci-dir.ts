@@ -1,9 +1,9 @@
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { InputError } from "../../errors.js";
 import { blobPath, parseConfig, parseManifestDoc, resolveManifest, type Descriptor } from "./oci.js";
-import { MAX_JSON_BYTES, readLayer } from "./stream.js";
+import { MAX_JSON_BYTES, readFileAhead, readLayer } from "./stream.js";
 import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types.js";
 
 /** An OCI image layout directory (oci-layout, index.json, blobs/<alg>/<hex>). Layers are read in order. */
@@ -31,7 +31,7 @@ export class OciDirSource implements ImageSource {
     try {
       for (const [i, d] of manifest.layers.entries()) {
         const path = join(this.dir, blobPath(d.digest));
-        const record = await readLayer(createReadStream(path, { highWaterMark: 1024 * 1024 }), `${where}: layer ${d.digest.slice(0, 19)}`, sizes[i], options);
+        const record = await readLayer(readFileAhead(path), `${where}: layer ${d.digest.slice(0, 19)}`, sizes[i], options);
         layers.push({ digest: d.digest, mediaType: d.mediaType, record });
       }
     } finally {

@@ -1,3 +1,4 @@
+import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { InputError } from "../../errors.js";
 import { LayerReader, type LayerRecord } from "../layer-reader.js";
@@ -44,4 +45,44 @@ export async function readSmall(stream: AsyncIterable<Buffer> | Readable, where:
     parts.push(chunk);
   }
   return Buffer.concat(parts);
+}
+
+/**
+ * Reads a file with several reads in flight, so parsing never waits for the next chunk
+ * (a plain read stream keeps one read ahead and leaves the parser idle between them).
+ */
+export async function* readFileAhead(path: string, chunkBytes = 1024 * 1024, depth = 4): AsyncGenerator<Buffer> {
+  let handle;
+  try {
+    handle = await open(path);
+  } catch (err) {
+    throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const fh = handle;
+  let position = 0;
+  const inflight: Array<Promise<Buffer>> = [];
+  const issue = () => {
+    const buf = Buffer.allocUnsafeSlow(chunkBytes);
+    const at = position;
+    position += chunkBytes;
+    inflight.push(fh.read(buf, 0, chunkBytes, at).then((r) => buf.subarray(0, r.bytesRead)));
+  };
+  try {
+    for (let i = 0; i < depth; i++) issue();
+    for (;;) {
+      let chunk: Buffer;
+      try {
+        chunk = await inflight.shift()!;
+      } catch (err) {
+        throw new InputError(`${path}: read failed (${(err as NodeJS.ErrnoException).code})`);
+      }
+      if (chunk.length === 0) return;
+      issue();
+      yield chunk;
+    }
+  } finally {
+    // Reads still in flight must settle before the handle closes.
+    await Promise.allSettled(inflight);
+    await fh.close();
+  }
 }
