@@ -124,11 +124,15 @@ export function classifyAvoidable(path: string): { kind: AvoidableKind; anchor: 
   return undefined;
 }
 
-/** Groups per-file hidden records into items: same kind and layers, same first two directory components. */
+/**
+ * Groups per-file hidden records into items: same kind and layers under the same top-level directory,
+ * reported under the files' deepest common directory (`chown -R /app` is one item, "/app").
+ */
 function groupHidden(hidden: HiddenBytes[]): WasteItem[] {
   const groups = new Map<string, WasteItem>();
   for (const h of hidden) {
-    const top = h.path.split("/").slice(0, -1).slice(0, 3).join("/");
+    const slash = h.path.indexOf("/", 1);
+    const top = slash < 0 ? "/" : h.path.slice(0, slash);
     const key = `${h.kind}\0${h.layer}\0${h.by}\0${top}`;
     const g = groups.get(key);
     if (g) {

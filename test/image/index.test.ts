@@ -76,8 +76,8 @@ describe("path index", () => {
     assert.equal(waste.duplicateBytes, 0);
     assert.deepEqual(waste.byKind, { deleted: 2200, overwritten: 2000, rewritten: 100 });
     const deleted = waste.items.filter((i) => i.kind === "deleted").map((i) => `${i.path} ${i.bytes} ${i.files}`).sort();
-    // Grouped by the first two components of their directory, named by their common directory.
-    assert.deepEqual(deleted, ["/data/a 1000 1", "/data/sub/c 300 1", "/opq 900 2"]);
+    // Grouped by top-level directory, named by their deepest common directory.
+    assert.deepEqual(deleted, ["/data 1300 2", "/opq 900 2"]);
   });
 
   it("finds identical content at several paths, but not hardlinks", async () => {
