@@ -60,7 +60,10 @@ export function layerOrigins(config: ImageConfig, layerCount: number): LayerOrig
   for (let layer = 0; layer < layerCount; layer++) {
     while (h < history.length && history[h].empty_layer) h++;
     if (h < history.length) {
-      out.push({ history: h, command: parseCreatedBy(history[h].created_by), created: history[h].created });
+      const command = parseCreatedBy(history[h].created_by);
+      // `docker import` leaves no command, only a comment ("Imported from -").
+      if (!command.keyword && !command.text && history[h].comment) command.text = `(${history[h].comment})`;
+      out.push({ history: h, command, created: history[h].created });
       h++;
     } else out.push({ command: { keyword: "", text: "" } });
   }

@@ -75,7 +75,7 @@ export function inspectToText(out: InspectOutput, options: { color: boolean; top
     lines.push(c.bold("Python"));
     for (const i of py.interpreters) lines.push(`  interpreter ${i.path} (${i.version})${i.links.length ? c.dim(` <- ${i.links.join(", ")}`) : ""}`);
     for (const v of py.venvs) lines.push(`  venv ${v.path}${v.version ? ` (${v.version})` : ""} ${formatBytes(v.bytes)}`);
-    for (const s of py.sitePackages) lines.push(`  ${s.path}: ${s.distributions} distribution${s.distributions === 1 ? "" : "s"}, ${formatBytes(s.bytes)}`);
+    for (const s of py.sitePackages.filter((x) => x.bytes > 0)) lines.push(`  ${s.path}: ${s.distributions} distribution${s.distributions === 1 ? "" : "s"}, ${formatBytes(s.bytes)}`);
     const dists = py.distributions.slice(0, options.top);
     if (dists.length) {
       lines.push(`  largest distributions: ${dists.map((d) => `${d.name}${d.version ? ` ${d.version}` : ""} (${formatBytes(d.bytes)})`).join(", ")}`);
