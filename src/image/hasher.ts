@@ -41,16 +41,23 @@ export class Hasher {
   private used = 0;
   private ops: number[] = [];
   private nextId = 0;
-  private callbacks = new Map<number, (hash: string) => void>();
+  /** Hashes by file id, filled in as batches come back. */
+  private hashes: string[] = [];
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private failure: Error | undefined;
 
-  /** Starts a file; `done` receives its hash once the worker has it. */
-  begin(done: (hash: string) => void): number {
-    const id = this.nextId++;
-    this.callbacks.set(id, done);
-    return id;
+  /** Starts a file: its id, to read the hash with `take(id)` after `flush()`. */
+  begin(): number {
+    return this.nextId++;
+  }
+
+  /** The hash of a file whose content has been flushed; taken once. */
+  take(id: number): string | undefined {
+    const h = this.hashes[id];
+    // Overwritten rather than deleted: a sparse array would turn slow.
+    this.hashes[id] = "";
+    return h || undefined;
   }
 
   /** A piece of file `id`'s content; `last` when it is the final one (`whole` when it is all of it). */
@@ -61,7 +68,7 @@ export class Hasher {
       const take = Math.min(data.length - at, BATCH_BYTES - this.used);
       // A piece too big for the rest of this batch is split; only a whole piece hashes in one call.
       const complete = at + take === data.length;
-      data.copy(this.batch, this.used, at, at + take);
+      this.batch.set(at === 0 && take === data.length ? data : data.subarray(at, at + take), this.used);
       const kind = whole && complete && at === 0 ? WHOLE : last && complete ? LAST : PART;
       this.ops.push(kind, id, this.used, this.used + take);
       this.used += take;
@@ -102,10 +109,7 @@ export class Hasher {
   private start(): Worker {
     const worker = new Worker(WORKER, { eval: true });
     worker.on("message", ({ ids, hashes }: { ids: number[]; hashes: string[] }) => {
-      for (let i = 0; i < ids.length; i++) {
-        this.callbacks.get(ids[i])?.(hashes[i]);
-        this.callbacks.delete(ids[i]);
-      }
+      for (let i = 0; i < ids.length; i++) this.hashes[ids[i]] = hashes[i];
       if (--this.inFlight === 0) worker.unref();
       this.wake();
     });

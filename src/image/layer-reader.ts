@@ -89,6 +89,8 @@ export class LayerReader implements EntrySink {
   // The entry whose content is arriving.
   private current: LayerEntry | undefined;
   private hashId = 0;
+  private hashed: LayerEntry[] = [];
+  private hashIds: number[] = [];
   private left = 0;
   private captureParts: Buffer[] | undefined;
   private readonly hasher = sharedHasher();
@@ -160,6 +162,7 @@ export class LayerReader implements EntrySink {
     if (this.failure) throw this.failure;
     this.parser.end();
     await this.hasher.flush();
+    for (let i = 0; i < this.hashed.length; i++) this.hashed[i].hash = this.hasher.take(this.hashIds[i]);
     return {
       entries: this.entries,
       tarBytes: this.tarBytes,
@@ -297,7 +300,9 @@ export class LayerReader implements EntrySink {
     }
     this.current = entry;
     this.left = h.size;
-    this.hashId = this.hasher.begin((hash) => (entry.hash = hash));
+    this.hashId = this.hasher.begin();
+    this.hashed.push(entry);
+    this.hashIds.push(this.hashId);
     if (this.capture(path, h.size)) this.captureParts = [];
     return this;
   }
