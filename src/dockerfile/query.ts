@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { DockerfileModel, Instruction, SimpleCommand, Stage } from "./model.js";
 import { invocation } from "../shell/invocation.js";
 
@@ -69,6 +70,23 @@ export function commandEnv(rc: RunCommand, name: string): string | undefined {
     }
   }
   return exported ?? envAt(rc.stage, rc.ins, name);
+}
+
+/** Expands $VAR and ${VAR} with the ENV/ARG values in scope; unknown variables stay as written. */
+export function expandVars(stage: Stage, before: Instruction | undefined, text: string): string {
+  return text.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a, b) => envAt(stage, before, a ?? b) ?? m);
+}
+
+/** The working directory at an instruction (WORKDIR through the FROM chain); undefined when a variable hides it. */
+export function workdirAt(stage: Stage, before?: Instruction): string | undefined {
+  let dir = "/";
+  for (const ins of inheritedInstructions(stage, before)) {
+    if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
+    const arg = expandVars(stage, ins, ins.args[0].text);
+    if (arg.includes("$")) return undefined;
+    dir = posix.resolve(dir, arg);
+  }
+  return dir;
 }
 
 /** The user RUN commands execute as at an instruction ("root" when no USER came before). */

@@ -7,14 +7,14 @@
 import { posix } from "node:path";
 import type { DockerfileModel, Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
 import { parseDockerfile } from "../dockerfile/parse.js";
-import { flag, startCommand } from "../dockerfile/query.js";
+import { flag, startCommand, workdirAt } from "../dockerfile/query.js";
 import { VENV } from "../generate/dockerfile.js";
 import type { ProjectContext } from "../project/context.js";
 import { nativeNeed } from "../project/native-deps.js";
 import { baseShipsPackage, runtimePackagesFor } from "../rules/lib/runtime-libs.js";
 import { baseImageFacts, type BaseImageFacts } from "../rules/lib/base-images.js";
 import { bootstrapsOnly, commandWorkdir, installsNamedOnly, pythonInstall, type PythonInstall } from "../rules/lib/build-steps.js";
-import { contextCopy, contextFileAt, mentionsCopy, workdirAt } from "../rules/lib/context-copy.js";
+import { contextCopy, contextFileAt, mentionsCopy } from "../rules/lib/context-copy.js";
 import { lineEndOf, lineStartOf } from "../rules/lib/moves.js";
 import { FULL_IMAGE_TOOLS, slimTagEdit } from "../rules/lib/python-images.js";
 import { requirementsClosure } from "../rules/lib/requirements.js";
@@ -133,9 +133,12 @@ class Rewrite {
     if (this.facts.family !== "python" || (manager !== "apt" && manager !== "apk")) decline(`${stage.image.raw} is not an official python image`);
     if (/windows|nanoserver/i.test(stage.image.tag ?? "")) decline("Windows images are not rewritten");
     // pip's --python option (pip 22.3) supports Python 3.7 and later.
-    const [major, minor] = (this.facts.pythonVersion ?? "3.99").split(".").map(Number);
-    if (major < 3 || (major === 3 && minor < 7)) decline(`Python ${this.facts.pythonVersion} is too old for pip --python`);
+    const version = /^(\d+)(?:\.(\d+))?/.exec(stage.image.tag ?? "");
+    if (version && (Number(version[1]) < 3 || (Number(version[1]) === 3 && Number(version[2] ?? 7) < 7))) {
+      decline(`Python ${version[0]} is too old for pip --python`);
+    }
     this.manager = manager;
+    if (!stage.from.args[0]) decline("the final FROM names no image");
     const fromLines = this.lines(stage.from);
     if (this.facts.variant === "full") {
       const slim = slimTagEdit(stage);

@@ -1,10 +1,10 @@
 import type { Instruction, SimpleCommand, Stage, Word } from "../dockerfile/model.js";
-import { inheritedInstructions } from "../dockerfile/query.js";
+import { inheritedInstructions, workdirAt } from "../dockerfile/query.js";
 import { invocation } from "../shell/invocation.js";
 import { pythonOp, installsProject } from "../shell/python.js";
 import { systemPackageOp } from "../shell/packages.js";
 import { copyDestination, copyParts, fromContext, isWholeContext, SYSTEM_DIRS, within, type CopyParts } from "./lib/paths.js";
-import { resolvePath, workdirAt } from "./lib/python-env.js";
+import { resolvePath } from "./lib/python-env.js";
 import { deleteInstruction } from "./lib/run-edit.js";
 import { defineCheck, type CheckContext, type Fix, type TextEdit } from "./types.js";
 
@@ -93,7 +93,7 @@ function earlierContent(stage: Stage, run: Instruction, path: string, copy: Copi
       continue;
     }
     if (ins.keyword !== "RUN" || !ins.shell) continue;
-    const runsInside = within(workdirAt(ins.stage, ins), path);
+    const runsInside = within(workdirAt(ins.stage, ins) ?? "", path);
     for (const cmd of ins.shell.commands) {
       const inv = invocation(cmd);
       if (runsInside && !CWD_SAFE.has(inv.tool) && !systemPackageOp(cmd)) {

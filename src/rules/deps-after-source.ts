@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Instruction, Mount, SimpleCommand } from "../dockerfile/model.js";
-import { inheritedInstructions, runCommands, stagesOf, type RunCommand } from "../dockerfile/query.js";
+import { inheritedInstructions, runCommands, stagesOf, workdirAt, type RunCommand } from "../dockerfile/query.js";
 import type { ProjectContext } from "../project/context.js";
 import { flagValue, hasFlag } from "../shell/invocation.js";
 import {
@@ -11,7 +11,7 @@ import {
   readsFrom,
   type PythonInstall,
 } from "./lib/build-steps.js";
-import { contextCopy, contextFileAt, normalizeSource, workdirAt, type ContextCopy } from "./lib/context-copy.js";
+import { contextCopy, contextFileAt, normalizeSource, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
 import { fileEditable, instructionHead, instructionLines, insertLinesBefore } from "./lib/moves.js";
 import { requirementsClosure } from "./lib/requirements.js";

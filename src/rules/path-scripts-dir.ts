@@ -1,5 +1,5 @@
 import type { Stage } from "../dockerfile/model.js";
-import { insertLinesAfter } from "./lib/edits.js";
+import { insertLinesAfter } from "./lib/moves.js";
 import { pathEntries, pythonEnvCopies, resolvePath, userInstalls, venvRoots, type PathEntry } from "./lib/python-env.js";
 import { startCommands } from "./lib/start.js";
 import { defineCheck, type CheckContext } from "./types.js";
@@ -67,5 +67,5 @@ export default defineCheck({
 function pathEdit(ctx: CheckContext, stage: Stage, after: Parameters<typeof insertLinesAfter>[1], dir: string) {
   const own = pathEntries(ctx.file, stage).find((e) => e.ins.stage === stage && e.ins.index > after.index);
   if (own) return { start: own.start, end: own.start, text: `${dir}:` };
-  return insertLinesAfter(ctx.file, after, `ENV PATH="${dir}:$PATH"`);
+  return insertLinesAfter(ctx.file.source, after, [`ENV PATH="${dir}:$PATH"`]);
 }

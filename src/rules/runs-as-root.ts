@@ -1,12 +1,11 @@
 import { posix } from "node:path";
 import type { ImageRef, Stage } from "../dockerfile/model.js";
-import { inheritedInstructions } from "../dockerfile/query.js";
+import { expandVars, inheritedInstructions, workdirAt } from "../dockerfile/query.js";
 import { flagValue, hasFlag, invocation, positionals } from "../shell/invocation.js";
 import { basename } from "../shell/parser.js";
 import { baseImageFacts, type BaseImageFacts } from "./lib/base-images.js";
-import { contextFileAt, workdirAt } from "./lib/context-copy.js";
+import { contextFileAt } from "./lib/context-copy.js";
 import { fileEditable, insertLinesAfter, insertLinesBefore } from "./lib/moves.js";
-import { expandVars } from "./lib/python-env.js";
 import { appInvocation, imageEnv, startCommands } from "./lib/start.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
 

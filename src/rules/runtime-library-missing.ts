@@ -2,7 +2,7 @@ import type { Stage } from "../dockerfile/model.js";
 import { runCommands } from "../dockerfile/query.js";
 import { systemPackageOp, type SystemManager } from "../shell/packages.js";
 import { baseImageFacts } from "./lib/base-images.js";
-import { insertLinesAfter } from "./lib/edits.js";
+import { insertLinesAfter } from "./lib/moves.js";
 import { shippedEnvCopies, shippedWheelCopies } from "./lib/python-env.js";
 import { baseShipsPackage, runtimePackagesFor } from "./lib/runtime-libs.js";
 import { installRun } from "./lib/system-install.js";
@@ -64,7 +64,7 @@ export default defineCheck({
       ctx.report(copy.srcWord, {
         message: `${copy.src} was built against ${because.join(", ")}, but the final stage lacks the runtime librar${missing.length === 1 ? "y" : "ies"}: install ${missing.join(" ")}`,
         instruction: copy.ins,
-        fix: { kind: "suggestion", description: `install ${missing.join(" ")} in the final stage`, edits: [insertLinesAfter(ctx.file, target.from, installRun(manager, missing, ctx.file.escape))] },
+        fix: { kind: "suggestion", description: `install ${missing.join(" ")} in the final stage`, edits: [insertLinesAfter(ctx.file.source, target.from, [installRun(manager, missing, ctx.file.escape)])] },
       });
       missing.forEach((m) => have.add(m));
     }

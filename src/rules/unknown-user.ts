@@ -1,8 +1,7 @@
 import type { Instruction, Stage, Word } from "../dockerfile/model.js";
-import { flag, inheritedInstructions } from "../dockerfile/query.js";
+import { expandVars, flag, inheritedInstructions } from "../dockerfile/query.js";
 import { invocation, positionals } from "../shell/invocation.js";
 import { baseImageFacts } from "./lib/base-images.js";
-import { expandVars } from "./lib/python-env.js";
 import { defineCheck, type CheckContext } from "./types.js";
 import type { Span } from "../text/source.js";
 

@@ -1,10 +1,10 @@
 import { posix } from "node:path";
 import type { Instruction, Stage } from "../dockerfile/model.js";
-import { stagesOf } from "../dockerfile/query.js";
+import { stagesOf, workdirAt } from "../dockerfile/query.js";
 import type { ProjectContext } from "../project/context.js";
 import { systemPackageOp } from "../shell/packages.js";
 import { isNeutralCommand, pythonInstall, readsFrom, slowSteps, type SlowStep } from "./lib/build-steps.js";
-import { contextCopy, mentionsCopy, placements, workdirAt, type ContextCopy } from "./lib/context-copy.js";
+import { contextCopy, mentionsCopy, placements, type ContextCopy } from "./lib/context-copy.js";
 import { estimates } from "./lib/estimates.js";
 import { fileEditable, instructionHead, moveInstructions } from "./lib/moves.js";
 import { defineCheck, type CheckContext, type Fix, type Impact } from "./types.js";

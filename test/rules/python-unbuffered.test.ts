@@ -59,7 +59,7 @@ ruleTester(pythonUnbuffered, {
       name: "FROM is the last line",
       code: "FROM python:3.12-slim AS app\nCMD [\"celery\", \"-A\", \"proj\", \"worker\"]\nFROM app",
       errors: [{ line: 2, column: 6 }],
-      output: "FROM python:3.12-slim AS app\nCMD [\"celery\", \"-A\", \"proj\", \"worker\"]\nFROM app\nENV PYTHONUNBUFFERED=1",
+      output: "FROM python:3.12-slim AS app\nCMD [\"celery\", \"-A\", \"proj\", \"worker\"]\nFROM app\nENV PYTHONUNBUFFERED=1\n",
     },
   ],
 });

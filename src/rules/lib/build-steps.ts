@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Instruction, SimpleCommand, Stage, Word } from "../../dockerfile/model.js";
-import type { RunCommand } from "../../dockerfile/query.js";
+import { workdirAt, type RunCommand } from "../../dockerfile/query.js";
 import { flagValue, hasFlag, invocation } from "../../shell/invocation.js";
 import { systemPackageOp, type SystemPackageOp } from "../../shell/packages.js";
 import { basename } from "../../shell/parser.js";
@@ -12,7 +12,7 @@ import {
   requirementFiles,
   type PythonOp,
 } from "../../shell/python.js";
-import { contextPathOf, placements, workdirAt, type ContextCopy } from "./context-copy.js";
+import { contextPathOf, placements, type ContextCopy } from "./context-copy.js";
 
 /** A Python install as the cache checks see it: what it reads and whether it resolves dependencies (the slow part). */
 export interface PythonInstall {

@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Instruction, Stage, Word } from "../../dockerfile/model.js";
-import { flag, inheritedInstructions } from "../../dockerfile/query.js";
+import { flag, inheritedInstructions, workdirAt } from "../../dockerfile/query.js";
 import type { ProjectContext } from "../../project/context.js";
 
 /**
@@ -77,21 +77,6 @@ export function contextCopy(ins: Instruction, project: ProjectContext): ContextC
     whole: sources.some((s) => s.kind === "all"),
     carriesSource: sources.some((s) => s.kind === "all" || s.kind === "source"),
   };
-}
-
-/**
- * The working directory at an instruction (at the end of the stage without one), resolved through WORKDIR
- * instructions of the stage and its ancestors.
- * "/" stands for the base image's own working directory; undefined when a WORKDIR uses a variable.
- */
-export function workdirAt(stage: Stage, before?: Instruction): string | undefined {
-  let wd = "/";
-  for (const ins of inheritedInstructions(stage, before)) {
-    if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
-    if (!ins.args[0].literal) return undefined;
-    wd = posix.resolve(wd, ins.args[0].text);
-  }
-  return wd;
 }
 
 /** Where a COPY puts its files, as absolute paths: `prefix` for a directory source, `file` for a single file. */

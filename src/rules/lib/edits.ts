@@ -1,13 +1,6 @@
-import type { DockerfileModel, Instruction, Stage, Word } from "../../dockerfile/model.js";
+import type { DockerfileModel, Stage, Word } from "../../dockerfile/model.js";
+import { insertLinesAfter } from "./moves.js";
 import type { TextEdit } from "../types.js";
-
-/** Inserts whole lines right after an instruction (after its last continuation line). */
-export function insertLinesAfter(file: DockerfileModel, ins: Instruction, lines: string): TextEdit {
-  const text = file.source.text;
-  const nl = text.indexOf("\n", ins.span.end);
-  if (nl < 0) return { start: text.length, end: text.length, text: `\n${lines}` };
-  return { start: nl + 1, end: nl + 1, text: `${lines}\n` };
-}
 
 /**
  * Sets an environment variable in a stage: its value replaced where the stage sets it already, else appended to the stage's own ENV that already sets PYTHON* variables (so
@@ -31,7 +24,7 @@ export function setEnvEdit(file: DockerfileModel, stage: Stage, name: string, va
     const indent = /^\s*/.exec(file.source.line(lastLine))![0];
     return { start: last.span.end, end: last.span.end, text: ` ${file.escape}\n${indent}${name}=${value}` };
   }
-  return insertLinesAfter(file, stage.from, `ENV ${name}=${value}`);
+  return insertLinesAfter(file.source, stage.from, [`ENV ${name}=${value}`]);
 }
 
 /** Inserts JSON strings into an exec-form array right after `after`. */

@@ -1,5 +1,5 @@
 import type { DockerfileModel, Instruction, Stage, Word } from "../../dockerfile/model.js";
-import { commandEnv, envAt, flag, homeOf, inheritedInstructions, stageNamed, userAt, type RunCommand } from "../../dockerfile/query.js";
+import { commandEnv, envAt, expandVars, flag, homeOf, inheritedInstructions, stageNamed, userAt, workdirAt, type RunCommand } from "../../dockerfile/query.js";
 import { flagValue, hasFlag, invocation, positionals } from "../../shell/invocation.js";
 import { pythonOp } from "../../shell/python.js";
 
@@ -29,27 +29,11 @@ function normalize(path: string): string {
   return "/" + parts.join("/");
 }
 
-/** The working directory at an instruction (WORKDIR resolved through the FROM chain). */
-export function workdirAt(stage: Stage, before?: Instruction): string {
-  let dir = "/";
-  for (const ins of inheritedInstructions(stage, before)) {
-    if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
-    const arg = expandVars(stage, ins, ins.args[0].text);
-    dir = normalize(arg.startsWith("/") ? arg : `${dir}/${arg}`);
-  }
-  return dir;
-}
-
-/** Expands $VAR and ${VAR} with the ENV/ARG values in scope; unknown variables stay as written. */
-export function expandVars(stage: Stage, before: Instruction | undefined, text: string): string {
-  return text.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a, b) => envAt(stage, before, a ?? b) ?? m);
-}
-
 /** A path as the stage sees it: variables expanded, ~ and relative paths resolved. */
 export function resolvePath(stage: Stage, before: Instruction | undefined, path: string): string {
   let p = expandVars(stage, before, path);
   p = p.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, homeOf(userAt(stage, before)));
-  return normalize(p.startsWith("/") ? p : `${workdirAt(stage, before)}/${p}`);
+  return normalize(p.startsWith("/") ? p : `${workdirAt(stage, before) ?? "/"}/${p}`);
 }
 
 const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v);

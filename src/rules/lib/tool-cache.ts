@@ -1,10 +1,9 @@
 import type { SimpleCommand } from "../../dockerfile/model.js";
-import { cacheMountCovers, commandEnv, commandsIn, type RunCommand } from "../../dockerfile/query.js";
+import { cacheMountCovers, commandEnv, commandsIn, expandVars, type RunCommand } from "../../dockerfile/query.js";
 import { flagValue, hasFlag, invocation } from "../../shell/invocation.js";
 import { isDependencyInstall, pythonOp, type PythonOp } from "../../shell/python.js";
 import type { CheckContext, Fix, Impact } from "../types.js";
 import { homeFor, laterInRun, removalCovers, removedPaths } from "./cleanup.js";
-import { expandVars } from "./python-env.js";
 
 /** A Python tool's download cache: which commands fill it, where it lives, what turns it off or cleans it. */
 export interface ToolCache {
