@@ -161,6 +161,7 @@ describe("multi-stage rewrite: what it declines", () => {
     ["nothing to build", "FROM python:3.11-slim\nCOPY . .\nRUN pip install -r requirements.txt\n", /no build dependencies/],
     ["no pip install at all", `${TOOLCHAIN}COPY . .\nRUN make\n`, /installs no Python packages/],
     ["Python 2", "FROM python:2.7\nCOPY . .\nRUN pip install -r requirements.txt\n", /too old for pip --python/],
+    ["Python 2 by its major tag", "FROM python:2\nCOPY . .\nRUN pip install -r requirements.txt\n", /too old for pip --python/],
     ["a digest-pinned full image", "FROM python:3.11@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nCOPY . .\nRUN pip install -r requirements.txt\n", /no -slim tag/],
     ["SHELL", `${TOOLCHAIN}SHELL ["/bin/bash", "-c"]\nCOPY . .\nRUN pip install -r requirements.txt\n`, /SHELL changes how/],
     ["PIP_USER in the environment", `${TOOLCHAIN}ENV PIP_USER=1\nCOPY . .\nRUN pip install -r requirements.txt\n`, /PIP_USER redirects pip/],
