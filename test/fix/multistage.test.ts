@@ -122,6 +122,27 @@ describe("multi-stage rewrite: checked-in cases", () => {
   }
 });
 
+describe("whittle fix --suggestions on the reference apps' naive Dockerfiles", () => {
+  before(initShellParser);
+  const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
+  for (const app of readdirSync(examples).filter((n) => existsSync(join(examples, n, "Dockerfile"))).sort()) {
+    it(app, () => {
+      const files = contextOf(join(examples, app));
+      const text = readFileSync(join(examples, app, "Dockerfile"), "utf8");
+      const first = fixText({ path: "Dockerfile", text, files, suggestions: true, checks: allChecks });
+      assert.deepEqual(first.rejected, []);
+      // heavy-base's -slim tag edit and the rewrite compete for the FROM line: the rewrite wins, every time.
+      assert.equal(first.applied["heavy-base"], 1);
+      assert.match(first.text, /^FROM python:3\.11 AS builder$/m);
+      assert.match(first.text, /^FROM python:3\.11-slim$/m);
+      assert.match(first.text, /^COPY --from=builder \/opt\/venv \/opt\/venv$/m);
+      const second = fixText({ path: "Dockerfile", text: first.text, files: { ...files, ...first.files }, suggestions: true, checks: allChecks });
+      assert.equal(second.text, first.text);
+      assert.deepEqual(second.applied, {});
+    });
+  }
+});
+
 function explainReason(text: string, files: Record<string, string>): string {
   const r = explainMultiStageRewrite(parseDockerfile("Dockerfile", text), projectContext(undefined, memoryFiles(files)));
   return "reason" in r ? `declined: ${r.reason}` : "rewritten";
