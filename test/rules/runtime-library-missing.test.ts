@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it, before } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import runtimeLibraryMissing from "../../src/rules/runtime-library-missing.js";
-import { librariesForDistribution, runtimePackageFor } from "../../src/rules/lib/runtime-libs.js";
+import { runtimePackageFor } from "../../src/rules/lib/runtime-libs.js";
 import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
@@ -75,11 +75,5 @@ describe("runtime-libs", () => {
     assert.equal(runtimePackageFor("postgresql-devel", "microdnf"), "libpq");
     assert.equal(runtimePackageFor("build-essential", "apt"), undefined);
     assert.equal(runtimePackageFor("libpq-dev", "zypper"), undefined);
-  });
-  it("knows what Python distributions need", () => {
-    assert.deepEqual(librariesForDistribution("psycopg2", "apt"), { build: ["libpq-dev"], runtime: ["libpq5"] });
-    assert.deepEqual(librariesForDistribution("python_ldap", "apk"), { build: ["openldap-dev", "cyrus-sasl-dev"], runtime: ["libldap", "libsasl"] });
-    assert.deepEqual(librariesForDistribution("Pillow", "apt")?.runtime, ["libjpeg62-turbo", "zlib1g", "libpng16-16", "libfreetype6"]);
-    assert.equal(librariesForDistribution("flask", "apt"), undefined);
   });
 });

@@ -1,3 +1,5 @@
+// Python distributions and the system packages they need live in src/project/native-deps.ts; this module maps
+// build packages to the runtime packages that carry their shared libraries.
 import type { SystemManager } from "../../shell/packages.js";
 import type { BaseImageFacts } from "./base-images.js";
 
@@ -117,38 +119,6 @@ export function runtimePackagesFor(buildPkg: string, manager: SystemManager): st
 export function runtimePackageFor(buildPkg: string, manager: SystemManager): string | undefined {
   return runtimePackagesFor(buildPkg, manager)[0];
 }
-
-/** Build packages Python distributions with C extensions need when built from source, by package family. */
-const DISTRIBUTION_BUILD: Record<string, Record<Family, string[]>> = {
-  psycopg2: { apt: ["libpq-dev"], apk: ["postgresql-dev"], rpm: ["postgresql-devel"] },
-  mysqlclient: { apt: ["default-libmysqlclient-dev"], apk: ["mariadb-dev"], rpm: ["mariadb-connector-c-devel"] },
-  pillow: {
-    apt: ["libjpeg62-turbo-dev", "zlib1g-dev", "libpng-dev", "libfreetype6-dev"],
-    apk: ["jpeg-dev", "zlib-dev", "libpng-dev", "freetype-dev"],
-    rpm: ["libjpeg-turbo-devel", "zlib-devel", "libpng-devel", "freetype-devel"],
-  },
-  lxml: { apt: ["libxml2-dev", "libxslt1-dev"], apk: ["libxml2-dev", "libxslt-dev"], rpm: ["libxml2-devel", "libxslt-devel"] },
-  cryptography: { apt: ["libssl-dev", "libffi-dev"], apk: ["openssl-dev", "libffi-dev"], rpm: ["openssl-devel", "libffi-devel"] },
-  cffi: { apt: ["libffi-dev"], apk: ["libffi-dev"], rpm: ["libffi-devel"] },
-  "python-ldap": { apt: ["libldap2-dev", "libsasl2-dev"], apk: ["openldap-dev", "cyrus-sasl-dev"], rpm: ["openldap-devel", "cyrus-sasl-devel"] },
-  pyyaml: { apt: ["libyaml-dev"], apk: ["yaml-dev"], rpm: ["libyaml-devel"] },
-  shapely: { apt: ["libgeos-dev"], apk: ["geos-dev"], rpm: ["geos-devel"] },
-  pycurl: { apt: ["libcurl4-openssl-dev", "libssl-dev"], apk: ["curl-dev"], rpm: ["libcurl-devel"] },
-  pyzmq: { apt: ["libzmq3-dev"], apk: ["zeromq-dev"], rpm: [] },
-  xmlsec: { apt: ["libxmlsec1-dev"], apk: ["xmlsec-dev"], rpm: [] },
-};
-
-/** What a Python distribution needs from the system package manager to build, and then to run. */
-export function librariesForDistribution(name: string, manager: SystemManager): { build: string[]; runtime: string[] } | undefined {
-  const family = familyOf(manager);
-  const entry = DISTRIBUTION_BUILD[name.toLowerCase().replace(/[-_.]+/g, "-")];
-  if (!family || !entry) return undefined;
-  const build = entry[family];
-  return { build, runtime: [...new Set(build.flatMap((b) => runtimePackagesFor(b, manager)))] };
-}
-
-/** Python distributions whose system libraries this module knows. */
-export const KNOWN_DISTRIBUTIONS: readonly string[] = Object.keys(DISTRIBUTION_BUILD);
 
 const PYTHON_SLIM_LIBS = ["libssl3", "libffi8", "zlib1g", "libsqlite3-0", "libbz2-1.0", "liblzma5", "libuuid1", "libexpat1"];
 const PYTHON_ALPINE_LIBS = ["libssl3", "libcrypto3", "libffi", "zlib", "sqlite-libs", "libbz2", "xz-libs", "expat"];
