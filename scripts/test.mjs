@@ -1,5 +1,6 @@
 // Runs the test suites through node's test runner (TAP, so the run ends with "# pass N" / "# fail N").
-//   node scripts/test.mjs           unit tests, then the end-to-end suite (it sets up its engine itself)
+//   node scripts/test.mjs           every test; end-to-end ones skip without an engine unless WHITTLE_E2E=1
+//                                   (npm run test:all sets the engine up first and requires it)
 //   node scripts/test.mjs --unit    unit tests only
 //   node scripts/test.mjs FILE...   the given test files
 import { spawnSync } from "node:child_process";
