@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync, writeFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { runInit, type InitCliOptions } from "../../src/cli/init.js";
 import { InputError } from "../../src/errors.js";
-import { copyFixture, tempProject, whittle } from "../helpers/cli.js";
+import { copyFixture, removeTempDirs, tempProject, whittle } from "../helpers/cli.js";
 
 const FIXTURES = new URL("../fixtures/projects/", import.meta.url).pathname;
 
@@ -17,6 +17,8 @@ async function init(dir: string, options: InitCliOptions = {}) {
 
 const read = (dir: string, rel: string) => readFileSync(join(dir, rel), "utf8");
 const expected = (name: string, file: string) => readFileSync(join(FIXTURES, name, file), "utf8");
+
+after(removeTempDirs);
 
 describe("whittle init", () => {
   it("writes the Dockerfile and .dockerignore and explains what it found", async () => {

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 
@@ -16,9 +16,22 @@ export function whittle(args: string[], options: { cwd?: string; input?: string 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+const created: string[] = [];
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "whittle-test-"));
+  created.push(dir);
+  return dir;
+}
+
+/** Removes the directories tempProject and copyFixture made (call it from `after`). */
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 /** A temporary directory holding the given files. */
 export function tempProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "whittle-test-"));
+  const dir = tempDir();
   for (const [rel, text] of Object.entries(files)) {
     mkdirSync(join(dir, rel, ".."), { recursive: true });
     writeFileSync(join(dir, rel), text);
@@ -28,7 +41,7 @@ export function tempProject(files: Record<string, string>): string {
 
 /** A copy of a fixture project of test/fixtures/projects (same directory name), without its expected.* outputs. */
 export function copyFixture(name: string): string {
-  const dir = join(mkdtempSync(join(tmpdir(), "whittle-test-")), name);
+  const dir = join(tempDir(), name);
   cpSync(join(root, "test/fixtures/projects", name), dir, { recursive: true, filter: (src) => !basename(src).startsWith("expected.") });
   return dir;
 }

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, it } from "node:test";
+import { after, describe, it } from "node:test";
 import { InputError } from "../../src/errors.js";
 import { detectProject, type DetectOptions } from "../../src/project/detect.js";
 import type { ProjectFacts } from "../../src/project/facts.js";
+import { removeTempDirs, tempProject } from "../helpers/cli.js";
 
 const FIXTURES = new URL("../fixtures/projects/", import.meta.url).pathname;
 
@@ -41,14 +40,8 @@ function summary(f: ProjectFacts) {
 
 const detect = (name: string, options?: DetectOptions) => summary(detectProject(join(FIXTURES, name), options));
 
-function project(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "whittle-detect-"));
-  for (const [rel, text] of Object.entries(files)) {
-    mkdirSync(join(dir, rel, ".."), { recursive: true });
-    writeFileSync(join(dir, rel), text);
-  }
-  return dir;
-}
+const project = tempProject;
+after(removeTempDirs);
 
 const noServers = { gunicorn: false, uvicorn: false, uvicornWorker: false };
 const notInstallable = { name: undefined, backend: undefined, installable: false, backendFiles: [], scripts: {}, srcLayout: false };
