@@ -63,12 +63,13 @@ export interface Analysis {
 }
 
 export function analyzeImage(image: LoadedImage): Analysis {
+  // dive's pass first: its maps are garbage before the path index exists, which keeps the peak lower.
+  const dive = diveEfficiency(image.layers.map((l) => l.record.entries));
   const index = new PathIndex();
   image.layers.forEach((layer, i) => index.apply(i, layer.record.entries));
   const view = imageView(index, image.layers);
   const symlinks = checkSymlinks(view);
   const waste = analyzeWaste(index);
-  const dive = diveEfficiency(image.layers.map((l) => l.record.entries));
   const origins = layerOrigins(image.config, image.layers.length);
   const diffIds = image.config.rootfs?.diff_ids ?? [];
   const wasteByLayer = new Map<number, number>();

@@ -45,6 +45,7 @@ interface DNode {
 interface LayerTree {
   nodes: Map<string, DInfo | null>;
   parents: Set<string>;
+  whiteouts: boolean;
 }
 
 function parentOf(path: string): string {
@@ -55,6 +56,7 @@ function parentOf(path: string): string {
 function layerTree(entries: LayerEntry[]): LayerTree {
   const nodes = new Map<string, DInfo | null>();
   const parents = new Set<string>();
+  let whiteouts = false;
   let lastParent = "";
   const ensureAncestors = (path: string) => {
     const first = parentOf(path);
@@ -74,14 +76,19 @@ function layerTree(entries: LayerEntry[]): LayerTree {
       ensureAncestors(e.path);
       continue;
     }
-    const key = e.kind === "whiteout" ? `${parentOf(e.path) === "/" ? "" : parentOf(e.path)}/.wh.${e.path.slice(e.path.lastIndexOf("/") + 1)}` : e.path;
+    let key = e.path;
+    if (e.kind === "whiteout") {
+      whiteouts = true;
+      const slash = e.path.lastIndexOf("/");
+      key = `${e.path.slice(0, slash)}/.wh.${e.path.slice(slash + 1)}`;
+    }
     nodes.set(key, e);
     ensureAncestors(key);
   }
-  return { nodes, parents };
+  return { nodes, parents, whiteouts };
 }
 
-const isWhiteoutKey = (key: string) => key.slice(key.lastIndexOf("/") + 1).startsWith(".wh.");
+const isWhiteoutKey = (key: string) => key.startsWith(".wh.", key.lastIndexOf("/") + 1);
 const whiteoutTarget = (key: string) => {
   const slash = key.lastIndexOf("/");
   return key.slice(0, slash + 1) + key.slice(slash + 5);
@@ -156,46 +163,54 @@ class StackedTree {
 export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   // Most paths are seen once: a bare size until a second sighting makes it a record.
   const records = new Map<string, number | { cumulative: number; min: number; count: number }>();
+  const record = (path: string, size: number) => {
+    const r = records.get(path);
+    if (r === undefined) records.set(path, size);
+    else if (typeof r === "number") records.set(path, { cumulative: r + size, min: Math.min(r, size), count: 2 });
+    else {
+      r.cumulative += size;
+      r.min = Math.min(r.min, size);
+      r.count++;
+    }
+  };
+  // Only whiteouts need the stack of lower layers: keep layer trees only up to the last of them.
+  let lastWhiteout = -1;
+  layers.forEach((entries, k) => entries.some((e) => e.kind === "whiteout") && (lastWhiteout = k));
   let stacked: StackedTree | undefined;
   let stackedUpTo = 0;
-  const trees: LayerTree[] = [];
+  const trees: Array<LayerTree | undefined> = [];
   const stackFor = (k: number): StackedTree => {
     // dive stacks layer 0 on a copy of itself, then layers 1..k-1.
     if (!stacked) {
       stacked = new StackedTree();
-      for (const key of diveSorted(trees[0].nodes.keys())) stacked.add(key, trees[0].nodes.get(key)!);
+      const base = trees[0]!;
+      for (const key of diveSorted(base.nodes.keys())) stacked.add(key, base.nodes.get(key)!);
     }
-    while (stackedUpTo < k) stacked.stack(trees[stackedUpTo++]);
+    for (; stackedUpTo < k; stackedUpTo++) {
+      stacked.stack(trees[stackedUpTo]!);
+      trees[stackedUpTo] = undefined;
+    }
     return stacked;
   };
 
   layers.forEach((entries, k) => {
     const tree = layerTree(entries);
-    trees.push(tree);
-    let leaves = [...tree.nodes.keys()].filter((key) => !tree.parents.has(key));
-    const sizes = new Map<string, number>();
-    if (leaves.some(isWhiteoutKey)) {
-      const below = stackFor(k);
-      leaves = diveSorted(leaves);
-      const cut = leaves.findIndex((key) => isWhiteoutKey(key) && !below.get(whiteoutTarget(key)));
-      if (cut >= 0) leaves = leaves.slice(0, cut);
-      for (const key of leaves) {
-        if (!isWhiteoutKey(key)) continue;
-        const previous = below.get(whiteoutTarget(key))!;
-        sizes.set(key, previous.info?.kind === "dir" ? below.sizeUnder(previous) : 0);
-      }
+    if (k < lastWhiteout || (k === 0 && lastWhiteout >= 0)) trees[k] = tree;
+    if (!tree.whiteouts) {
+      for (const [key, info] of tree.nodes) if (!tree.parents.has(key)) record(key, info?.size ?? 0);
+      return;
     }
+    const below = stackFor(k);
+    let leaves = diveSorted([...tree.nodes.keys()].filter((key) => !tree.parents.has(key)));
+    const cut = leaves.findIndex((key) => isWhiteoutKey(key) && !below.get(whiteoutTarget(key)));
+    if (cut >= 0) leaves = leaves.slice(0, cut);
     for (const key of leaves) {
-      const size = sizes.get(key) ?? tree.nodes.get(key)?.size ?? 0;
-      const path = isWhiteoutKey(key) ? whiteoutTarget(key) : key;
-      const r = records.get(path);
-      if (r === undefined) records.set(path, size);
-      else if (typeof r === "number") records.set(path, { cumulative: r + size, min: Math.min(r, size), count: 2 });
-      else {
-        r.cumulative += size;
-        r.min = Math.min(r.min, size);
-        r.count++;
+      if (!isWhiteoutKey(key)) {
+        record(key, tree.nodes.get(key)?.size ?? 0);
+        continue;
       }
+      const previous = below.get(whiteoutTarget(key))!;
+      record(whiteoutTarget(key), previous.info?.kind === "dir" ? below.sizeUnder(previous) : 0);
     }
   });
 

@@ -2,8 +2,8 @@ import { Worker } from "node:worker_threads";
 
 /**
  * SHA-1 of file contents on a worker thread, so hashing runs beside tar parsing instead of after it.
- * File pieces are copied into batches (the chunks they come from may be reused by a decompressor)
- * and each batch is transferred, not cloned. Results come back per batch.
+ * File pieces are copied into batches (the chunks they come from are reused by their readers) and
+ * each batch is transferred, not cloned; it comes back with the results and is filled again.
  */
 
 // Runs in the worker: ops are [kind, id, start, end] over the batch; kinds below.
@@ -23,7 +23,7 @@ parentPort.on("message", ({ buf, ops }) => {
     h.update(piece);
     if (kind === 2) { open.delete(id); ids.push(id); hashes.push(h.digest("base64")); }
   }
-  parentPort.postMessage({ ids, hashes });
+  parentPort.postMessage({ ids, hashes, buf }, [buf]);
 });
 `;
 
@@ -38,6 +38,8 @@ const MAX_IN_FLIGHT = 8;
 export class Hasher {
   private worker: Worker | undefined;
   private batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+  /** Batch buffers the worker has handed back, ready for reuse. */
+  private spare: ArrayBuffer[] = [];
   private used = 0;
   private ops: number[] = [];
   private nextId = 0;
@@ -101,15 +103,18 @@ export class Hasher {
     worker.postMessage({ buf, ops: this.ops }, [buf]);
     // Keep the process alive only while hashes are owed.
     if (this.inFlight++ === 0) worker.ref();
-    this.batch = Buffer.allocUnsafeSlow(BATCH_BYTES);
+    const reuse = this.spare.pop();
+    this.batch = reuse ? Buffer.from(reuse) : Buffer.allocUnsafeSlow(BATCH_BYTES);
     this.used = 0;
     this.ops = [];
   }
 
   private start(): Worker {
-    const worker = new Worker(WORKER, { eval: true });
-    worker.on("message", ({ ids, hashes }: { ids: number[]; hashes: string[] }) => {
+    // Plain CommonJS: no loader flags of the parent (a TypeScript loader would cost the worker tens of MB).
+    const worker = new Worker(WORKER, { eval: true, execArgv: [] });
+    worker.on("message", ({ ids, hashes, buf }: { ids: number[]; hashes: string[]; buf: ArrayBuffer }) => {
       for (let i = 0; i < ids.length; i++) this.hashes[ids[i]] = hashes[i];
+      this.spare.push(buf);
       if (--this.inFlight === 0) worker.unref();
       this.wake();
     });

@@ -75,7 +75,8 @@ const MAX_PATH = 4096;
 export class LayerReader implements EntrySink {
   private head: Buffer[] = [];
   private headLen = 0;
-  private sinkChunk: ((chunk: Buffer) => void) | undefined;
+  /** Where blob bytes go once the compression is known; a promise while the bytes are still in use. */
+  private sinkChunk: ((chunk: Buffer) => Promise<void> | undefined) | undefined;
   private gunzip: Gunzip | undefined;
   private zstd: Decompress | undefined;
   private parser: TarParser;
@@ -105,20 +106,26 @@ export class LayerReader implements EntrySink {
     this.parser = new TarParser((h) => this.entry(h), where);
   }
 
-  /** Feeds blob bytes; a returned promise means "wait before the next write". */
+  /**
+   * Feeds blob bytes. A returned promise means "wait before the next write": the decompressor still
+   * reads this chunk, or the hasher is behind. Once it settles the caller may reuse the chunk's buffer.
+   */
   write(chunk: Buffer): Promise<void> | undefined {
     if (this.failure) throw this.failure;
     this.blobBytes += chunk.length;
+    let pending: Promise<void> | undefined;
     if (!this.sinkChunk) {
-      this.head.push(chunk);
+      this.head.push(Buffer.from(chunk));
       this.headLen += chunk.length;
       if (this.headLen < 6) return undefined;
-      this.start(Buffer.concat(this.head));
+      pending = this.start(Buffer.concat(this.head));
       this.head = [];
-      return this.drained();
-    }
-    this.sinkChunk(chunk);
-    return this.drained();
+    } else pending = this.sinkChunk(chunk);
+    if (!pending) return this.hasher.backlog();
+    return pending.then(() => {
+      if (this.failure) throw this.failure;
+      return this.hasher.backlog();
+    });
   }
 
   /** The tar parser delivers entry contents through data/end (EntrySink). */
@@ -142,7 +149,7 @@ export class LayerReader implements EntrySink {
   async finish(): Promise<LayerRecord> {
     if (this.failure) throw this.failure;
     if (!this.sinkChunk) {
-      if (this.headLen > 0) this.start(Buffer.concat(this.head));
+      if (this.headLen > 0) await this.start(Buffer.concat(this.head));
       else this.sinkChunk = () => undefined;
     }
     if (this.gunzip) {
@@ -172,23 +179,7 @@ export class LayerReader implements EntrySink {
     };
   }
 
-  private drained(): Promise<void> | undefined {
-    if (this.failure) throw this.failure;
-    const gz = this.gunzip;
-    if (!gz || !gz.writableNeedDrain) return this.hasher.backlog();
-    return new Promise((resolve, reject) => {
-      const done = () => {
-        gz.off("drain", done);
-        gz.off("close", done);
-        if (this.failure) reject(this.failure);
-        else resolve();
-      };
-      gz.on("drain", done);
-      gz.on("close", done);
-    });
-  }
-
-  private start(head: Buffer): void {
+  private start(head: Buffer): Promise<void> | undefined {
     const ratioBudget = (bytes: number) => Math.max(bytes * this.limits.maxRatio, this.limits.ratioFloor);
     if (head[0] === 0x1f && head[1] === 0x8b) {
       this.compression = "gzip";
@@ -197,9 +188,8 @@ export class LayerReader implements EntrySink {
       gz.on("data", (chunk: Buffer) => this.tar(chunk));
       gz.on("error", (err: NodeJS.ErrnoException) => this.fail(this.decompressError("gzip", err)));
       this.gunzip = gz;
-      this.sinkChunk = (chunk) => {
-        gz.write(chunk);
-      };
+      // Waiting for each write keeps at most one chunk inside zlib, whose buffer the caller then reuses.
+      this.sinkChunk = (chunk) => new Promise<void>((resolve) => gz.write(chunk, () => resolve()));
     } else if (head.readUInt32LE(0) === 0xfd2fb528) {
       this.compression = "zstd";
       this.budget = ratioBudget(this.declaredBytes ?? Infinity);
@@ -208,11 +198,13 @@ export class LayerReader implements EntrySink {
       this.zstd = z;
       this.sinkChunk = (chunk) => {
         try {
-          z.push(chunk);
+          // fzstd keeps incomplete input between pushes: give it bytes it may keep.
+          z.push(Buffer.from(chunk));
         } catch (err) {
           if (err instanceof InputError) throw err;
           throw this.fail(this.decompressError("zstd", err as Error));
         }
+        return undefined;
       };
     } else if (head[0] === 0xfd && head.toString("latin1", 1, 5) === "7zXZ") {
       throw this.fail(new InputError(`${this.where}: xz-compressed layers are not supported`));
@@ -220,9 +212,12 @@ export class LayerReader implements EntrySink {
       throw this.fail(new InputError(`${this.where}: bzip2-compressed layers are not supported`));
     } else {
       this.budget = this.declaredBytes ?? Infinity;
-      this.sinkChunk = (chunk) => this.tar(chunk);
+      this.sinkChunk = (chunk) => {
+        this.tar(chunk);
+        return undefined;
+      };
     }
-    this.sinkChunk(head);
+    return this.sinkChunk(head);
   }
 
   /** fzstd allocates the frame's window (or whole content) at once: refuse absurd declarations first. */
@@ -284,7 +279,17 @@ export class LayerReader implements EntrySink {
     }
     const path = normalizePath(h.name, this.where);
     if (path === "/") return undefined;
-    const entry: LayerEntry = { path, kind: h.type === "char" || h.type === "block" || h.type === "fifo" ? "other" : h.type, size: h.size, mode: h.mode, uid: h.uid, gid: h.gid };
+    // Every field present from the start: one object shape for all entries keeps the later passes fast.
+    const entry: LayerEntry = {
+      path,
+      kind: h.type === "char" || h.type === "block" || h.type === "fifo" ? "other" : h.type,
+      size: h.size,
+      mode: h.mode,
+      uid: h.uid,
+      gid: h.gid,
+      link: undefined,
+      hash: undefined,
+    };
     if (path.includes("/.wh.")) classifyWhiteout(entry);
     if (entry.kind === "symlink") entry.link = h.linkname;
     else if (entry.kind === "hardlink") {

@@ -62,8 +62,13 @@ export interface LayerChanges {
 
 const MAX_HOPS = 40;
 
+/** All fields set at creation, so every node has one shape (hundreds of thousands of them). */
+function newNode(path: string, kind: FsNode["kind"], layer: number, mode: number, uid: number, gid: number): FsNode {
+  return { path, kind, layer, mode, uid, gid, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
+}
+
 export class PathIndex {
-  readonly root: FsNode = { path: "/", kind: "dir", layer: 0, mode: 0o755, uid: 0, gid: 0, children: new Map() };
+  readonly root: FsNode = newNode("/", "dir", 0, 0o755, 0, 0);
   readonly hidden: HiddenBytes[] = [];
   readonly changes: LayerChanges[] = [];
   // Tar entries come grouped by directory: remember the last parent looked up.
@@ -169,11 +174,10 @@ export class PathIndex {
 
   private add(layer: number, e: LayerEntry, changes: LayerChanges): void {
     const slash = e.path.lastIndexOf("/");
-    const parentPath = e.path.slice(0, slash) || "/";
-    let parent = parentPath === this.lastDirPath ? this.lastDir : undefined;
+    let parent = this.lastDir && slash === this.lastDirPath.length && e.path.startsWith(this.lastDirPath) ? this.lastDir : undefined;
     if (!parent) {
-      parent = this.ensureDir(parentPath, layer);
-      this.lastDirPath = parentPath;
+      this.lastDirPath = e.path.slice(0, slash);
+      parent = this.ensureDir(this.lastDirPath || "/", layer);
       this.lastDir = parent;
     }
     const name = e.path.slice(slash + 1);
@@ -191,10 +195,10 @@ export class PathIndex {
         changes.modified++;
         this.release(existing, "overwritten", layer);
       }
-      children.set(name, { path: e.path, kind: "dir", layer, mode: e.mode, uid: e.uid, gid: e.gid, children: new Map() });
+      children.set(name, newNode(e.path, "dir", layer, e.mode, e.uid, e.gid));
       return;
     }
-    const node: FsNode = { path: e.path, kind: e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer, mode: e.mode, uid: e.uid, gid: e.gid };
+    const node = newNode(e.path, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer, e.mode, e.uid, e.gid);
     if (e.kind === "symlink") {
       node.link = e.link;
       changes.symlinks++;
@@ -236,7 +240,7 @@ export class PathIndex {
         const childPath = slash < 0 ? path : path.slice(0, slash);
         // A layer writing below a path that is not a directory replaces it (tar extraction does the same).
         if (child) this.release(child, "overwritten", layer);
-        child = { path: childPath, kind: "dir", layer, mode: 0o755, uid: 0, gid: 0, children: new Map() };
+        child = newNode(childPath, "dir", layer, 0o755, 0, 0);
         node.children!.set(name, child);
       }
       node = child;

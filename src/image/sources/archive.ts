@@ -58,7 +58,11 @@ async function* outerChunks(stream: AsyncIterable<Buffer>, where: string): Async
       return;
     }
     const gz = createGunzip({ chunkSize: 256 * 1024 });
-    pipeline(Readable.from(all()), gz, () => undefined);
+    // Readable.from queues chunks ahead; the reader may reuse their buffers, so queue copies.
+    async function* copies(): AsyncGenerator<Buffer> {
+      for await (const chunk of all()) yield Buffer.from(chunk);
+    }
+    pipeline(Readable.from(copies()), gz, () => undefined);
     try {
       for await (const chunk of gz) yield chunk as Buffer;
     } catch (err) {
