@@ -16,6 +16,8 @@ interface Measure {
   paths?: string[];
   /** Waste families of the layer: hidden bytes it stores or hid, avoidable bytes it stores. */
   kinds?: Array<HiddenKind | AvoidableKind>;
+  /** For a finding on the final stage's FROM: the bytes of the base image's layers. */
+  base?: true;
   basis: string;
 }
 
@@ -29,6 +31,7 @@ export const RULE_MEASURES: Record<string, Measure> = {
   "pip-cache": { paths: PY_CACHES, basis: "pip/uv cache files this instruction's layer stores" },
   "uv-cache": { paths: ["**/.cache/uv"], basis: "uv cache files this instruction's layer stores" },
   "poetry-cache": { paths: ["**/.cache/pypoetry"], basis: "poetry cache files this instruction's layer stores" },
+  "pipenv-cache": { paths: ["**/.cache/pipenv"], basis: "pipenv cache files this instruction's layer stores" },
   "conda-cache": { paths: ["**/pkgs"], basis: "conda package cache this instruction's layer stores" },
   "chown-after-copy": { kinds: ["rewritten"], basis: "files this instruction's layer stores again only to change owner or mode" },
   "cleanup-later-layer": { kinds: ["deleted"], basis: "bytes deleted by a later layer that stay stored in the one that created them" },
@@ -47,6 +50,7 @@ export const RULE_MEASURES: Record<string, Measure> = {
     ],
     basis: "pip, setuptools and wheel files this instruction's layer stores",
   },
+  "heavy-base": { base: true, basis: "bytes of the layers the base image brings, before the Dockerfile's first" },
   "context-bloat": {
     paths: ["**/.git", "**/__pycache__", "**/*.pyc", "**/.venv", "**/venv", "**/node_modules", "**/.tox", "**/.pytest_cache", "**/.mypy_cache", "**/.ruff_cache"],
     basis: "version-control, cache and environment files this COPY brought in",
@@ -169,22 +173,38 @@ export interface FindingMeasure {
 }
 
 export function measureFindings(analysis: Analysis, model: DockerfileModel, findings: Finding[]): FindingMeasure[] {
-  const { image, origins, report } = analysis;
-  const toHistory = alignHistory(model, image.config.history ?? []);
-  const layerOfHistory = new Map<number, number>();
-  origins.forEach((o, layer) => o.history !== undefined && layerOfHistory.set(o.history, layer));
+  const { report } = analysis;
+  const byLayer = layerInstructions(analysis, model);
+  const layerOf = new Map<Instruction, number>();
+  byLayer.forEach((ins, layer) => ins && layerOf.set(ins, layer));
   const shipped = new Set(shippedInstructions(model));
+  let root = model.target;
+  while (root?.parent) root = root.parent;
+  // The base image's layers: those before the first layer an instruction of the Dockerfile made.
+  const mapped = byLayer.findIndex((i) => i !== undefined);
+  const baseLayers = report.layers.slice(0, mapped < 0 ? report.layers.length : mapped);
   return findings.map((finding) => {
     const ins = finding.instruction;
+    const measure = RULE_MEASURES[finding.rule];
+    if (ins !== undefined && ins === root?.from) {
+      const out: FindingMeasure = { finding, ships: true };
+      if (measure?.base) {
+        out.measured = {
+          bytes: baseLayers.reduce((sum, l) => sum + l.bytes, 0),
+          files: baseLayers.reduce((sum, l) => sum + l.changes.added, 0),
+          paths: [],
+          basis: measure.basis,
+        };
+      }
+      return out;
+    }
     const ships = ins !== undefined && shipped.has(ins);
-    const h = ins ? toHistory.get(ins) : undefined;
-    const layer = h !== undefined ? layerOfHistory.get(h) : undefined;
+    const layer = ins ? layerOf.get(ins) : undefined;
     const out: FindingMeasure = { finding, ships };
     if (layer === undefined) return out;
     out.layer = layer;
     out.layerBytes = report.layers[layer].bytes;
-    const measure = RULE_MEASURES[finding.rule];
-    if (measure) out.measured = measureLayer(analysis, layer, measure);
+    if (measure && !measure.base) out.measured = measureLayer(analysis, layer, measure);
     return out;
   });
 }

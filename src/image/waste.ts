@@ -25,20 +25,7 @@ export type AvoidableKind =
 
 export type WasteKind = HiddenKind | "duplicate" | AvoidableKind;
 
-export const HIDDEN_KINDS: readonly HiddenKind[] = ["deleted", "overwritten", "rewritten"];
-export const AVOIDABLE_KINDS: readonly AvoidableKind[] = [
-  "package-cache",
-  "pip-cache",
-  "uv-cache",
-  "poetry-cache",
-  "pipenv-cache",
-  "conda-cache",
-  "bytecode",
-  "tests",
-  "toolchain",
-  "docs",
-];
-
+const HIDDEN_KINDS: readonly HiddenKind[] = ["deleted", "overwritten", "rewritten"];
 export interface WasteItem {
   kind: WasteKind;
   /** The directory (or file) the bytes sit under. */

@@ -108,6 +108,16 @@ describe("Dockerfile <-> image join", () => {
     });
   }
 
+  it("measures the base image's layers for a finding on the final FROM", async () => {
+    const model = parseDockerfile("Dockerfile", DOCKERFILE);
+    const analysis = analyzeImage(await loaded([...LEGACY_HISTORY]));
+    const from = model.instructions[0];
+    const [m] = measureFindings(analysis, model, [{ rule: "heavy-base", category: "size", severity: "warning", message: "heavy", span: from.span, instruction: from }]);
+    assert.equal(m.ships, true);
+    assert.equal(m.layer, undefined);
+    assert.deepEqual(m.measured && [m.measured.bytes, m.measured.files], [5000, 1]);
+  });
+
   it("says when a finding's stage does not ship", async () => {
     const text = `FROM python:3.11 AS build\nRUN pip install flask\nFROM python:3.11-slim\n${DOCKERFILE.split("\n").slice(1).join("\n")}`;
     const model = parseDockerfile("Dockerfile", text);

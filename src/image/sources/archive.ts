@@ -233,7 +233,7 @@ class BlobSink implements EntrySink {
     private readonly archive: ArchiveReader,
     private readonly name: string,
     private readonly size: number,
-    private mode: "json" | "layer" | "sniff" | "skip",
+    private mode: "json" | "layer" | "sniff",
   ) {}
 
   data(chunk: Buffer): void {

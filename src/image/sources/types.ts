@@ -71,5 +71,3 @@ export interface ImageSource {
   describe(): string;
   load(options: LoadOptions): Promise<LoadedImage>;
 }
-
-export const noProgress: Progress = { start: () => undefined, advance: () => undefined, stop: () => undefined };
