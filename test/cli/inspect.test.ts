@@ -12,13 +12,13 @@ const root = new URL("../..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "whittle-inspect-cli-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function whittle(args: string[], options: { cwd?: string; input?: Buffer } = {}) {
+function whittle(args: string[], options: { cwd?: string; input?: Buffer; env?: NodeJS.ProcessEnv } = {}) {
   // tsx is resolved from the repository: the command may run in another directory.
   const r = spawnSync(process.execPath, ["--import", pathToFileURL(join(root, "node_modules/tsx/dist/loader.mjs")).href, join(root, "src/cli/main.ts"), ...args], {
     cwd: options.cwd ?? dir,
     input: options.input,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1" },
+    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1", ...options.env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -151,6 +151,12 @@ describe("whittle inspect", () => {
       assert.match(r.stderr, /^whittle: /);
       assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
     }
+  });
+
+  it("no engine: says where it looked and what works without one", () => {
+    const r = whittle(["inspect", "myapp:latest"], { env: { DOCKER_HOST: `unix://${join(dir, "no-engine.sock")}` } });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /^whittle: cannot reach the Docker engine at unix:\/\/.*no-engine\.sock \(ENOENT\); is it running\? \(`docker save` to an archive works without one\)\n$/);
   });
 });
 
