@@ -149,9 +149,9 @@ export function alignHistory(model: DockerfileModel, history: Array<{ created_by
 }
 
 /** For each layer, the Dockerfile instruction that produced it (undefined for base-image layers). */
-export function layerInstructions(analysis: Analysis, model: DockerfileModel): Array<Instruction | undefined> {
+export function layerInstructions(analysis: Analysis, model: DockerfileModel, aligned = alignHistory(model, analysis.image.config.history ?? [])): Array<Instruction | undefined> {
   const byHistory = new Map<number, Instruction>();
-  for (const [ins, h] of alignHistory(model, analysis.image.config.history ?? [])) byHistory.set(h, ins);
+  for (const [ins, h] of aligned) byHistory.set(h, ins);
   return analysis.origins.map((o) => (o.history !== undefined ? byHistory.get(o.history) : undefined));
 }
 
@@ -162,8 +162,15 @@ export interface MeasuredPath {
   bytes: number;
 }
 
+/**
+ * Where a finding's instruction lands in the image: a layer, the image config only (ENV, CMD...: no
+ * layer), the base image (the final stage's FROM), nowhere found in the history, or a stage that does not ship.
+ */
+export type Placement = "layer" | "config" | "base" | "unmatched" | "not-shipped";
+
 export interface FindingMeasure {
   finding: Finding;
+  placement: Placement;
   /** The layer the finding's instruction produced, when it ships and the history says which. */
   layer?: number;
   layerBytes?: number;
@@ -174,7 +181,9 @@ export interface FindingMeasure {
 
 export function measureFindings(analysis: Analysis, model: DockerfileModel, findings: Finding[]): FindingMeasure[] {
   const { report } = analysis;
-  const byLayer = layerInstructions(analysis, model);
+  const history = analysis.image.config.history ?? [];
+  const aligned = alignHistory(model, history);
+  const byLayer = layerInstructions(analysis, model, aligned);
   const layerOf = new Map<Instruction, number>();
   byLayer.forEach((ins, layer) => ins && layerOf.set(ins, layer));
   const shipped = new Set(shippedInstructions(model));
@@ -187,7 +196,7 @@ export function measureFindings(analysis: Analysis, model: DockerfileModel, find
     const ins = finding.instruction;
     const measure = RULE_MEASURES[finding.rule];
     if (ins !== undefined && ins === root?.from) {
-      const out: FindingMeasure = { finding, ships: true };
+      const out: FindingMeasure = { finding, placement: "base", ships: true };
       if (measure?.base) {
         out.measured = {
           bytes: baseLayers.reduce((sum, l) => sum + l.bytes, 0),
@@ -200,8 +209,12 @@ export function measureFindings(analysis: Analysis, model: DockerfileModel, find
     }
     const ships = ins !== undefined && shipped.has(ins);
     const layer = ins ? layerOf.get(ins) : undefined;
-    const out: FindingMeasure = { finding, ships };
-    if (layer === undefined) return out;
+    if (layer === undefined) {
+      const h = ins ? aligned.get(ins) : undefined;
+      const placement = !ships ? "not-shipped" : h !== undefined && history[h].empty_layer ? "config" : "unmatched";
+      return { finding, placement, ships };
+    }
+    const out: FindingMeasure = { finding, placement: "layer", ships };
     out.layer = layer;
     out.layerBytes = report.layers[layer].bytes;
     if (measure && !measure.base) out.measured = measureLayer(analysis, layer, measure);

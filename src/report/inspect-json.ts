@@ -41,6 +41,8 @@ export interface InspectJsonFinding {
   column: number;
   /** The layer its instruction produced; null when the instruction ships no layer or was not found in the history. */
   layer: number | null;
+  /** "layer", "config" (ENV, CMD...: no layer), "base" (the final FROM), "unmatched" (not in the history), "not-shipped". */
+  placement: string;
   ships: boolean;
   estimate: { bytes?: number; seconds?: number; basis: string } | null;
   /** What the image really holds for it; null when the check names nothing to measure. */
@@ -169,6 +171,7 @@ export function inspectToJson(out: InspectOutput): InspectJson {
           line: pos.line,
           column: pos.column,
           layer: m.layer ?? null,
+          placement: m.placement,
           ships: m.ships,
           estimate: m.finding.impact ?? null,
           measured: m.measured ?? null,

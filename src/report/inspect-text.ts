@@ -100,7 +100,13 @@ export function inspectToText(out: InspectOutput, options: { color: boolean; top
     if (df.measures.length === 0) lines.push("  none");
     for (const m of df.measures) {
       const pos = df.source.positionAt(m.finding.span.start);
-      const where = m.layer !== undefined ? `layer ${m.layer}` : m.ships ? "no layer found" : "stage not shipped";
+      const where = {
+        layer: `layer ${m.layer}`,
+        config: "image config, no layer",
+        base: "base image",
+        unmatched: "not found in the history",
+        "not-shipped": "stage not shipped",
+      }[m.placement];
       const measured = m.measured ? c.bold(formatBytes(m.measured.bytes)) : m.finding.impact?.bytes ? c.dim(`~${formatBytes(m.finding.impact.bytes)} estimated`) : "";
       lines.push(`  ${`${pos.line}:${pos.column}`.padEnd(7)} ${m.finding.rule.padEnd(24)} ${measured}${measured ? " " : ""}${c.dim(`(${where})`)}  ${clip(m.finding.message, 60)}`);
       if (m.measured && m.measured.paths.length) lines.push(c.dim(`          ${m.measured.paths.map((p) => `${p.path} ${formatBytes(p.bytes)}`).join(", ")}`));

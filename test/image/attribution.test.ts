@@ -96,12 +96,12 @@ describe("Dockerfile <-> image join", () => {
         finding(model, "python-unbuffered", 2),
       ]);
       assert.deepEqual(
-        measures.map((m) => [m.finding.rule, m.layer, m.measured?.bytes, m.measured?.paths.map((p) => p.path)]),
+        measures.map((m) => [m.finding.rule, m.placement, m.layer, m.measured?.bytes, m.measured?.paths.map((p) => p.path)]),
         [
-          ["package-cache", 1, 9000, ["/var/lib/apt/lists"]],
-          ["chown-after-copy", 3, 6000, ["/app"]],
-          ["pip-cache", 4, 7000, ["/root/.cache/pip"]],
-          ["python-unbuffered", undefined, undefined, undefined],
+          ["package-cache", "layer", 1, 9000, ["/var/lib/apt/lists"]],
+          ["chown-after-copy", "layer", 3, 6000, ["/app"]],
+          ["pip-cache", "layer", 4, 7000, ["/root/.cache/pip"]],
+          ["python-unbuffered", "config", undefined, undefined, undefined],
         ],
       );
       assert.equal(measures[2].layerBytes, 10000);
@@ -113,7 +113,7 @@ describe("Dockerfile <-> image join", () => {
     const analysis = analyzeImage(await loaded([...LEGACY_HISTORY]));
     const from = model.instructions[0];
     const [m] = measureFindings(analysis, model, [{ rule: "heavy-base", category: "size", severity: "warning", message: "heavy", span: from.span, instruction: from }]);
-    assert.equal(m.ships, true);
+    assert.equal(m.placement, "base");
     assert.equal(m.layer, undefined);
     assert.deepEqual(m.measured && [m.measured.bytes, m.measured.files], [5000, 1]);
   });
@@ -123,7 +123,7 @@ describe("Dockerfile <-> image join", () => {
     const model = parseDockerfile("Dockerfile", text);
     const analysis = analyzeImage(await loaded(LEGACY_HISTORY));
     const [builder, shipped] = measureFindings(analysis, model, [finding(model, "pip-cache", 2), finding(model, "pip-cache", 8)]);
-    assert.equal(builder.ships, false);
+    assert.equal(builder.placement, "not-shipped");
     assert.equal(builder.layer, undefined);
     assert.equal(shipped.layer, 4);
     assert.equal(shipped.measured?.bytes, 7000);
