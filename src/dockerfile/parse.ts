@@ -62,7 +62,7 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
 
   for (const [index, ai] of ast.getInstructions().entries()) {
     const keyword = ai.getKeyword().toUpperCase();
-    const ins = toInstruction(ai, keyword, index, source, span);
+    const ins = toInstruction(ai, keyword, index, source, span, problems);
     instructions.push(ins);
     if (!KEYWORDS.has(keyword)) {
       problems.push({ message: `unknown instruction "${ai.getInstruction()}"`, span: ins.keywordSpan });
@@ -129,6 +129,7 @@ function toInstruction(
   index: number,
   source: SourceText,
   span: (r: AstRange) => Span,
+  problems: ParseProblem[],
 ): Instruction {
   const withFlags = ai as AstInstruction & { getFlags?: () => AstFlag[] };
   const flags: Flag[] = (withFlags.getFlags?.() ?? []).map((f) => {
@@ -176,7 +177,14 @@ function toInstruction(
   }
   const withHeredocs = ai as AstInstruction & { getHeredocs?: () => AstHeredoc[] };
   if (keyword === "RUN" || keyword === "COPY" || keyword === "ADD") {
-    ins.heredocs = (withHeredocs.getHeredocs?.() ?? []).map((h) => {
+    let heredocs: AstHeredoc[] = [];
+    try {
+      heredocs = withHeredocs.getHeredocs?.() ?? [];
+    } catch {
+      // dockerfile-ast throws on some malformed heredoc markers: report them and read the rest of the file.
+      problems.push({ message: "malformed heredoc", span: ins.span });
+    }
+    ins.heredocs = heredocs.map((h) => {
       const r = h.getContentRange();
       const contentSpan = r ? span(r) : undefined;
       return { name: h.getName(), contentSpan, content: contentSpan ? source.slice(contentSpan) : "" };

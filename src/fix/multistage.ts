@@ -331,7 +331,9 @@ class Rewrite {
 
   /** Inner edits that make a pip command act on the venv. */
   private pointAtVenv(ins: Instruction, cmd: SimpleCommand): void {
-    const op = pythonOp(cmd)!;
+    const op = pythonOp(cmd);
+    // A pip command whose words the recogniser cannot take apart (part of a pipeline, say) is not moved blindly.
+    if (!op || cmd.separator === "|") decline(`line ${ins.line} runs pip in a form the rewrite cannot read`);
     const edits = this.inner.get(ins) ?? [];
     if (findFlag(op.inv.args, "--python")) decline(`line ${ins.line} already chooses pip's interpreter`);
     if (findFlag(op.args, "--target", "-t", "--root")) decline(`line ${ins.line} installs into a directory tree (--target/--root)`);
@@ -569,7 +571,7 @@ class Rewrite {
   /** An ARG goes to the stages whose instructions use it; an unused one stays with the application. */
   private argPlace(ins: Instruction, lastBuilder: number, builderOnly: Set<Instruction>): Place {
     const names = ins.properties.map((p) => p.name);
-    const uses = (i: Instruction) => names.some((n) => new RegExp(`\\$\\{?${n}\\b`).test(this.file.source.slice(i.span)));
+    const uses = (i: Instruction) => names.some((n) => new RegExp(`\\$\\{?${n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`).test(this.file.source.slice(i.span)));
     let byBuilder = this.runs.size > 0 && names.some((n) => n.startsWith("PIP_")); // pip reads PIP_* from the environment
     let byRuntime = false;
     for (const i of this.stage.instructions) {
