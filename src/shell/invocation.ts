@@ -32,7 +32,16 @@ export function normalizeTool(name: string): string {
   return b;
 }
 
+// Checks ask about the same commands again and again; commands never change once parsed.
+const invocations = new WeakMap<SimpleCommand, Invocation>();
+
 export function invocation(cmd: SimpleCommand): Invocation {
+  let inv = invocations.get(cmd);
+  if (!inv) invocations.set(cmd, (inv = peel(cmd)));
+  return inv;
+}
+
+function peel(cmd: SimpleCommand): Invocation {
   const env: Record<string, string> = {};
   for (const a of cmd.assignments) env[a.name] = a.value;
   let words = cmd.words;
