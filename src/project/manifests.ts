@@ -198,18 +198,10 @@ function uvLockDistributions(lock: Record<string, unknown>): Map<string, string[
   return out;
 }
 
-function pipfileLockDistributions(lock: Record<string, unknown>): Map<string, string[]> {
+/** Distributions of a Pipfile `[packages]` table or a Pipfile.lock `default` table, with their extras. */
+function pipenvDistributions(packages: unknown): Map<string, string[]> {
   const out = new Map<string, string[]>();
-  for (const [name, spec] of Object.entries(table(lock.default))) {
-    const extras = Array.isArray(table(spec).extras) ? (table(spec).extras as unknown[]).map(String) : [];
-    addDist(out, name, extras);
-  }
-  return out;
-}
-
-function pipfileDistributions(pipfile: Record<string, unknown>): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const [name, spec] of Object.entries(table(pipfile.packages))) {
+  for (const [name, spec] of Object.entries(table(packages))) {
     const extras = Array.isArray(table(spec).extras) ? (table(spec).extras as unknown[]).map(String) : [];
     addDist(out, name, extras);
   }
@@ -284,11 +276,11 @@ export function detectDependencies(tree: ProjectTree, pyproject: Record<string, 
   }
   if (tree.exists("Pipfile.lock") || tree.exists("Pipfile")) {
     const pipfile = tree.toml("Pipfile");
-    const declaredPipfile = pipfile ? pipfileDistributions(pipfile) : new Map<string, string[]>();
+    const declaredPipfile = pipfile ? pipenvDistributions(pipfile.packages) : new Map<string, string[]>();
     if (tree.exists("Pipfile.lock")) {
       const lock = tree.json("Pipfile.lock")!;
       return {
-        value: { ...base, manager: "pipenv", manifests: ["Pipfile", "Pipfile.lock"].filter((f) => tree.exists(f)), lockFile: "Pipfile.lock", distributions: mergeExtras(pipfileLockDistributions(lock), declaredPipfile), toolVersion: TOOL_VERSIONS.pipenv },
+        value: { ...base, manager: "pipenv", manifests: ["Pipfile", "Pipfile.lock"].filter((f) => tree.exists(f)), lockFile: "Pipfile.lock", distributions: mergeExtras(pipenvDistributions(lock.default), declaredPipfile), toolVersion: TOOL_VERSIONS.pipenv },
         source: "Pipfile.lock",
         reason: "Pipfile.lock pins the default packages: they are exported and installed with pip",
       };
