@@ -184,6 +184,10 @@ function toInstruction(
       // dockerfile-ast throws on some malformed heredoc markers: report them and read the rest of the file.
       problems.push({ message: "malformed heredoc", span: ins.span });
     }
+    const last = heredocs.at(-1);
+    if (last && source.slice(ins.span).split(/\r?\n/).at(-1)!.trim() !== last.getName()) {
+      problems.push({ message: `heredoc <<${last.getName()} is never closed: every line after it belongs to it`, span: ins.keywordSpan });
+    }
     ins.heredocs = heredocs.map((h) => {
       const r = h.getContentRange();
       const contentSpan = r ? span(r) : undefined;

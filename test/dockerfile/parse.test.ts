@@ -89,6 +89,13 @@ describe("Dockerfile model", () => {
     assert.ok(m.stages[0].instructions[0].shell!.errors.length > 0);
   });
 
+  it("reports a heredoc that is never closed, and not one closed by a tab-indented <<- delimiter", () => {
+    const open = parseDockerfile("Dockerfile", "FROM x\nRUN <<EOF\nset -e\nCMD [\"python\"]\n");
+    assert.deepEqual(open.problems.map((p) => p.message), ["heredoc <<EOF is never closed: every line after it belongs to it"]);
+    const closed = parseDockerfile("Dockerfile", "FROM x\nCOPY <<-EOT /x\n\thi\n\tEOT\nRUN <<EOF\necho\nEOF\n");
+    assert.deepEqual(closed.problems, []);
+  });
+
   it("finds the start command through inheritance; ENTRYPOINT resets an inherited CMD", () => {
     const m = parseDockerfile("Dockerfile", 'FROM x AS a\nCMD ["a"]\nFROM a AS b\nENTRYPOINT ["b"]\n');
     const sc = startCommand(m.stages[1]);
