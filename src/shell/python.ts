@@ -94,7 +94,7 @@ export function isDependencyInstall(op: PythonOp): boolean {
     case "pipenv":
       return op.action === "install" || op.action === "sync";
     case "conda":
-      return op.action === "install" || op.action === "create" || (op.action === "env" && op.targets[0]?.text === "create") || op.action === "update";
+      return op.action === "install" || op.action === "create" || (op.action === "env" && ["create", "update"].includes(op.targets[0]?.text ?? "")) || op.action === "update";
     case "pipx":
       return op.action === "install";
   }

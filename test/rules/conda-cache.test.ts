@@ -26,6 +26,12 @@ ruleTester(condaCache, {
       output: "FROM condaforge/miniforge3\nRUN mamba env create -f environment.yml && mamba clean -afy\n",
     },
     {
+      name: "conda env update fills the package cache as create does",
+      code: "FROM continuumio/miniconda3\nRUN conda env update -n base -f environment.yml\n",
+      errors: [{ line: 2 }],
+      output: "FROM continuumio/miniconda3\nRUN conda env update -n base -f environment.yml && conda clean -afy\n",
+    },
+    {
       name: "micromamba",
       code: "FROM mambaorg/micromamba:1.5\nRUN micromamba install -y -n base python=3.11\n",
       errors: [{ line: 2 }],
