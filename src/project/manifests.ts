@@ -121,41 +121,57 @@ function lockPackages(lock: Record<string, unknown> | undefined): LockPackage[] 
   return Array.isArray(lock?.package) ? (lock!.package as LockPackage[]) : [];
 }
 
+interface Edge {
+  name: string;
+  extras: string[];
+}
+
+/** The distributions reachable from `roots` in a lock file, each with the extras requested of it. */
+function lockClosure(packages: LockPackage[], roots: Edge[], edges: (p: LockPackage, extras: string[]) => Edge[]): Map<string, string[]> {
+  const byName = new Map(packages.map((p) => [normalizeDistName(String(p.name)), p]));
+  const out = new Map<string, string[]>();
+  const visit = ({ name, extras }: Edge) => {
+    const p = byName.get(name);
+    if (!p) return;
+    const before = out.get(name);
+    if (before && extras.every((e) => before.includes(e))) return;
+    addDist(out, name, extras);
+    for (const e of edges(p, extras)) visit(e);
+  };
+  for (const root of roots) visit(root);
+  return out;
+}
+
 /**
  * poetry.lock: packages of the main group. Poetry 2 records `groups`, Poetry before 1.5 `category`; locks in between
  * record neither, so the main group is the closure of the declared main dependencies (with their requested extras).
  */
 function poetryLockDistributions(lock: Record<string, unknown>, declared: Map<string, string[]>): Map<string, string[]> {
   const packages = lockPackages(lock);
-  const out = new Map<string, string[]>();
   if (packages.some((p) => Array.isArray(p.groups) || typeof p.category === "string")) {
+    const out = new Map<string, string[]>();
     for (const p of packages) {
       const main = Array.isArray(p.groups) ? (p.groups as string[]).includes("main") : p.category === "main";
       if (main && typeof p.name === "string") addDist(out, p.name);
     }
     return out;
   }
-  const byName = new Map(packages.map((p) => [normalizeDistName(String(p.name)), p]));
-  const visit = (name: string, extras: string[]) => {
-    const p = byName.get(name);
-    if (!p) return;
-    const before = out.get(name);
-    if (before && extras.every((e) => before.includes(e))) return;
-    addDist(out, name, extras);
+  const roots = [...declared].map(([name, extras]) => ({ name, extras }));
+  return lockClosure(packages, roots, (p, extras) => {
+    const out: Edge[] = [];
     for (const [dep, spec] of Object.entries(table(p.dependencies))) {
       if (table(spec).optional === true) continue;
-      visit(normalizeDistName(dep), Array.isArray(table(spec).extras) ? (table(spec).extras as unknown[]).map(String) : []);
+      out.push({ name: normalizeDistName(dep), extras: Array.isArray(table(spec).extras) ? (table(spec).extras as unknown[]).map(String) : [] });
     }
     const extraTable = table(p.extras);
     for (const e of extras) {
       for (const req of Array.isArray(extraTable[e]) ? (extraTable[e] as unknown[]) : []) {
         const r = requirementName(String(req));
-        if (r) visit(r.name, r.extras);
+        if (r) out.push({ name: r.name, extras: r.extras });
       }
     }
-  };
-  for (const [name, extras] of declared) visit(name, extras);
-  return out;
+    return out;
+  });
 }
 
 /** pdm.lock: packages of the default group (lock format 4 records `groups`; older locks list only runtime ones). */
@@ -171,31 +187,20 @@ function pdmLockDistributions(lock: Record<string, unknown>): Map<string, string
 /** uv.lock: the closure of the project's own dependencies (dev groups left out), following requested extras. */
 function uvLockDistributions(lock: Record<string, unknown>): Map<string, string[]> {
   const packages = lockPackages(lock);
-  const byName = new Map(packages.map((p) => [normalizeDistName(String(p.name)), p]));
-  const out = new Map<string, string[]>();
-  const edges = (p: LockPackage, extras: string[]): Array<{ name: string; extra: string[] }> => {
+  const edges = (p: LockPackage, extras: string[]): Edge[] => {
     const list = [...(Array.isArray(p.dependencies) ? p.dependencies : [])];
     const optional = table(p["optional-dependencies"]);
     for (const e of extras) if (Array.isArray(optional[e])) list.push(...(optional[e] as unknown[]));
     return list.map((d) => {
       const t = table(d);
-      return { name: normalizeDistName(String(t.name)), extra: Array.isArray(t.extra) ? t.extra.map(String) : [] };
+      return { name: normalizeDistName(String(t.name)), extras: Array.isArray(t.extra) ? t.extra.map(String) : [] };
     });
   };
-  const visit = (name: string, extras: string[]) => {
-    const p = byName.get(name);
-    if (!p) return;
-    const before = out.get(name);
-    if (before && extras.every((e) => before.includes(e))) return;
-    addDist(out, name, extras);
-    for (const e of edges(p, extras)) visit(e.name, e.extra);
-  };
-  const roots = packages.filter((p) => {
+  const projects = packages.filter((p) => {
     const source = table(p.source);
     return source.editable === "." || source.virtual === ".";
   });
-  for (const root of roots) for (const e of edges(root, [])) visit(e.name, e.extra);
-  return out;
+  return lockClosure(packages, projects.flatMap((p) => edges(p, [])), edges);
 }
 
 /** Distributions of a Pipfile `[packages]` table or a Pipfile.lock `default` table, with their extras. */
