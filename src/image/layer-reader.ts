@@ -1,7 +1,7 @@
 import { createGunzip, type Gunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { InputError } from "../errors.js";
-import { Hasher } from "./hasher.js";
+import { ContentHash } from "./content-hash.js";
 import { TarParser, type EntrySink, type TarHeader } from "./tar.js";
 
 /**
@@ -22,8 +22,8 @@ export interface LayerEntry {
   gid: number;
   /** Symlink target as written, or the normalized path a hardlink points at. */
   link?: string;
-  /** SHA-1 of the content (base64) for files with content. */
-  hash?: string;
+  /** Content identity (see content-hash.ts) for files with content. */
+  hash?: number;
 }
 
 export type Compression = "gzip" | "zstd" | "none";
@@ -56,12 +56,6 @@ export const DEFAULT_LIMITS: LayerLimits = {
   maxZstdWindow: 512 * 1024 * 1024,
 };
 
-/** One hasher (and worker thread) for the process: layers are read one after another anyway. */
-let shared: Hasher | undefined;
-function sharedHasher(): Hasher {
-  return (shared ??= new Hasher());
-}
-
 /** Whether to keep the content of the file at `path` (of `size` bytes) for later reading. */
 export type CaptureRule = (path: string, size: number) => boolean;
 
@@ -89,12 +83,10 @@ export class LayerReader implements EntrySink {
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
   private current: LayerEntry | undefined;
-  private hashId = 0;
-  private hashed: LayerEntry[] = [];
-  private hashIds: number[] = [];
-  private left = 0;
+  /** For content that arrives in more than one piece. */
+  private hash = new ContentHash();
+  private split = false;
   private captureParts: Buffer[] | undefined;
-  private readonly hasher = sharedHasher();
 
   constructor(
     private readonly where: string,
@@ -108,7 +100,7 @@ export class LayerReader implements EntrySink {
 
   /**
    * Feeds blob bytes. A returned promise means "wait before the next write": the decompressor still
-   * reads this chunk, or the hasher is behind. Once it settles the caller may reuse the chunk's buffer.
+   * reads this chunk. Once it settles the caller may reuse the chunk's buffer.
    */
   write(chunk: Buffer): Promise<void> | undefined {
     if (this.failure) throw this.failure;
@@ -121,25 +113,34 @@ export class LayerReader implements EntrySink {
       pending = this.start(Buffer.concat(this.head));
       this.head = [];
     } else pending = this.sinkChunk(chunk);
-    if (!pending) return this.hasher.backlog();
+    if (!pending) return undefined;
     return pending.then(() => {
       if (this.failure) throw this.failure;
-      return this.hasher.backlog();
     });
   }
 
   /** The tar parser delivers entry contents through data/end (EntrySink). */
   data(piece: Buffer): void {
-    // Pieces are slices of a decompressor's buffers: used now, never kept.
-    const whole = piece.length === this.current!.size;
-    this.left -= piece.length;
-    this.hasher.piece(this.hashId, piece, this.left === 0, whole);
+    // Pieces are slices of a reader's or decompressor's buffers: used now, never kept.
+    const entry = this.current!;
+    if (piece.length === entry.size) entry.hash = ContentHash.of(piece);
+    else {
+      if (!this.split) {
+        this.split = true;
+        this.hash.reset();
+      }
+      this.hash.update(piece);
+    }
     this.captureParts?.push(Buffer.from(piece));
   }
 
   end(): void {
     const entry = this.current;
     if (!entry) return;
+    if (this.split) {
+      entry.hash = this.hash.digest();
+      this.split = false;
+    }
     if (this.captureParts) this.captured.set(entry.path, Buffer.concat(this.captureParts));
     this.current = undefined;
     this.captureParts = undefined;
@@ -168,8 +169,6 @@ export class LayerReader implements EntrySink {
     }
     if (this.failure) throw this.failure;
     this.parser.end();
-    await this.hasher.flush();
-    for (let i = 0; i < this.hashed.length; i++) this.hashed[i].hash = this.hasher.take(this.hashIds[i]);
     return {
       entries: this.entries,
       tarBytes: this.tarBytes,
@@ -304,10 +303,6 @@ export class LayerReader implements EntrySink {
       return { data: () => undefined, end: () => undefined };
     }
     this.current = entry;
-    this.left = h.size;
-    this.hashId = this.hasher.begin();
-    this.hashed.push(entry);
-    this.hashIds.push(this.hashId);
     if (this.capture(path, h.size)) this.captureParts = [];
     return this;
   }

@@ -12,7 +12,7 @@ import type { LayerEntry } from "./layer-reader.js";
 /** Stored content. Hardlinked names share one blob, so bytes stay visible while any name does. */
 export interface Blob {
   size: number;
-  hash?: string;
+  hash?: number;
   /** Layer that stores the bytes. */
   layer: number;
   names: number;

@@ -144,8 +144,8 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
   // Most content is unique: keep the first node per hash, and lists only for repeats.
-  const first = new Map<string, FsNode>();
-  const repeats = new Map<string, FsNode[]>();
+  const first = new Map<number, FsNode>();
+  const repeats = new Map<number, FsNode[]>();
   const seen = new Set<Blob>();
   const visit = (node: FsNode) => {
     const blob = node.blob!;
@@ -183,7 +183,7 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   links.forEach(visit);
   items.push(...avoidable.values());
   for (const all of repeats.values()) {
-    // SHA-1 names the content; equal sizes confirm it.
+    // The hash names the content; equal sizes confirm it.
     const group = all.filter((n) => n.blob!.size === all[0].blob!.size);
     if (group.length < 2) continue;
     group.sort((a, b) => a.blob!.layer - b.blob!.layer || (a.path < b.path ? -1 : 1));
