@@ -53,27 +53,31 @@ function parentOf(path: string): string {
   return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
-function layerTree(entries: LayerEntry[]): LayerTree {
-  const nodes = new Map<string, DInfo | null>();
+/** The directories above every entry's path (dive's parents: never leaves). */
+function ancestors(entries: LayerEntry[], onNew: (dir: string) => void = () => undefined): Set<string> {
   const parents = new Set<string>();
-  let whiteouts = false;
   let lastParent = "";
-  const ensureAncestors = (path: string) => {
-    const first = parentOf(path);
+  for (const e of entries) {
+    if (e.path === "/") continue;
+    const first = parentOf(e.path);
     // Entries of one directory come together: its ancestors are already in.
-    if (first === lastParent) return;
+    if (first === lastParent) continue;
     lastParent = first;
     for (let p = first; p !== "/" && !parents.has(p); p = parentOf(p)) {
       parents.add(p);
-      if (!nodes.has(p)) nodes.set(p, null);
+      onNew(p);
     }
-  };
+  }
+  return parents;
+}
+
+function layerTree(entries: LayerEntry[]): LayerTree {
+  const nodes = new Map<string, DInfo | null>();
+  let whiteouts = false;
   for (const e of entries) {
     if (e.kind === "opaque" || e.kind === "marker") {
       // dive's AddPath creates the directories leading to a `.wh..wh.` name, then stops.
-      if (e.path === "/") continue;
-      if (!nodes.has(e.path)) nodes.set(e.path, null);
-      ensureAncestors(e.path);
+      if (e.path !== "/" && !nodes.has(e.path)) nodes.set(e.path, null);
       continue;
     }
     let key = e.path;
@@ -83,8 +87,8 @@ function layerTree(entries: LayerEntry[]): LayerTree {
       key = `${e.path.slice(0, slash)}/.wh.${e.path.slice(slash + 1)}`;
     }
     nodes.set(key, e);
-    ensureAncestors(key);
   }
+  const parents = ancestors(entries, (p) => !nodes.has(p) && nodes.set(p, null));
   return { nodes, parents, whiteouts };
 }
 
@@ -160,19 +164,48 @@ class StackedTree {
   }
 }
 
-export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
-  // Most paths are seen once: a bare size until a second sighting makes it a record.
-  const records = new Map<string, number | { cumulative: number; min: number; count: number }>();
-  const record = (path: string, size: number) => {
-    const r = records.get(path);
-    if (r === undefined) records.set(path, size);
-    else if (typeof r === "number") records.set(path, { cumulative: r + size, min: Math.min(r, size), count: 2 });
-    else {
-      r.cumulative += size;
-      r.min = Math.min(r.min, size);
-      r.count++;
+/** A path seen in two or more layers: the sightings before the latest, and the latest (which its layer may still replace). */
+interface Sightings {
+  sum: number;
+  min: number;
+  count: number;
+  layer: number;
+  size: number;
+}
+
+/** Most paths are seen once: then a bare number, size * LAYER_SLOTS + layer, stands for the record. */
+const LAYER_SLOTS = 4096;
+const MAX_PACKED = Math.floor(Number.MAX_SAFE_INTEGER / LAYER_SLOTS);
+
+class Records {
+  readonly map = new Map<string, number | Sightings>();
+
+  /**
+   * A leaf of layer k: dive's layer tree holds one node per path, so a second entry for a path in the
+   * same layer replaces the first (`replace`) or, for a directory dive only creates, leaves it be.
+   */
+  see(path: string, size: number, k: number, replace = true): void {
+    const r = this.map.get(path);
+    if (r === undefined) {
+      this.map.set(path, size <= MAX_PACKED && k < LAYER_SLOTS ? size * LAYER_SLOTS + k : { sum: 0, min: Infinity, count: 0, layer: k, size });
+      return;
     }
-  };
+    const s = typeof r === "number" ? { sum: 0, min: Infinity, count: 0, layer: r % LAYER_SLOTS, size: Math.floor(r / LAYER_SLOTS) } : r;
+    if (s.layer === k) {
+      if (replace) s.size = size;
+    } else {
+      s.sum += s.size;
+      s.min = Math.min(s.min, s.size);
+      s.count++;
+      s.layer = k;
+      s.size = size;
+    }
+    if (s !== r) this.map.set(path, s.count === 0 ? s.size * LAYER_SLOTS + k : s);
+  }
+}
+
+export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
+  const records = new Records();
   // Only whiteouts need the stack of lower layers: keep layer trees only up to the last of them.
   let lastWhiteout = -1;
   layers.forEach((entries, k) => entries.some((e) => e.kind === "whiteout") && (lastWhiteout = k));
@@ -194,10 +227,20 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   };
 
   layers.forEach((entries, k) => {
+    if (k > lastWhiteout && !(k === 0 && lastWhiteout >= 0)) {
+      // Neither stacked below a whiteout nor holding one: its leaves straight from the entries.
+      const parents = ancestors(entries);
+      for (const e of entries) {
+        if (e.path === "/" || parents.has(e.path)) continue;
+        const dirOnly = e.kind === "opaque" || e.kind === "marker";
+        records.see(e.path, dirOnly ? 0 : e.size, k, !dirOnly);
+      }
+      return;
+    }
     const tree = layerTree(entries);
-    if (k < lastWhiteout || (k === 0 && lastWhiteout >= 0)) trees[k] = tree;
+    trees[k] = tree;
     if (!tree.whiteouts) {
-      for (const [key, info] of tree.nodes) if (!tree.parents.has(key)) record(key, info?.size ?? 0);
+      for (const [key, info] of tree.nodes) if (!tree.parents.has(key)) records.see(key, info?.size ?? 0, k);
       return;
     }
     const below = stackFor(k);
@@ -206,11 +249,11 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
     if (cut >= 0) leaves = leaves.slice(0, cut);
     for (const key of leaves) {
       if (!isWhiteoutKey(key)) {
-        record(key, tree.nodes.get(key)?.size ?? 0);
+        records.see(key, tree.nodes.get(key)?.size ?? 0, k);
         continue;
       }
       const previous = below.get(whiteoutTarget(key))!;
-      record(whiteoutTarget(key), previous.info?.kind === "dir" ? below.sizeUnder(previous) : 0);
+      records.see(whiteoutTarget(key), previous.info?.kind === "dir" ? below.sizeUnder(previous) : 0, k);
     }
   });
 
@@ -218,18 +261,18 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   let discovered = 0;
   let wasted = 0;
   const inefficiencies: DiveInefficiency[] = [];
-  for (const [path, r] of records) {
+  for (const [path, r] of records.map) {
     if (typeof r === "number") {
-      minimum += r;
-      discovered += r;
+      const size = Math.floor(r / LAYER_SLOTS);
+      minimum += size;
+      discovered += size;
       continue;
     }
-    minimum += r.min;
-    discovered += r.cumulative;
-    if (r.count >= 2) {
-      wasted += r.cumulative;
-      inefficiencies.push({ path, cumulativeBytes: r.cumulative, count: r.count });
-    }
+    const cumulative = r.sum + r.size;
+    minimum += Math.min(r.min, r.size);
+    discovered += cumulative;
+    wasted += cumulative;
+    inefficiencies.push({ path, cumulativeBytes: cumulative, count: r.count + 1 });
   }
   inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
   const layerSizes = layers.map((entries) => entries.reduce((sum, e) => sum + e.size, 0));

@@ -138,6 +138,25 @@ describe("dive efficiency", () => {
     );
   });
 
+  it("counts one node per path and layer, as dive's layer trees do, in layers without whiteouts", async () => {
+    const { entries } = await build(
+      [{ path: "a", content: bytes(100, 1) }, { path: "d/" }, { path: "d/x", content: bytes(200, 2) }, { path: "e/" }],
+      // The second /a replaces the first in dive's tree; /opq is a leaf (its marker adds no node).
+      [{ path: "a", content: bytes(150, 3) }, { path: "a", content: bytes(170, 4) }, { path: "d/x", content: bytes(200, 2) }, { path: "opq/" }, { path: "opq/.wh..wh..opq" }],
+      [{ path: "d/x", content: bytes(50, 5) }],
+    );
+    const dive = diveEfficiency(entries);
+    // min per path: /a 100, /d/x 50, /e 0, /opq 0 -> 150; all copies: /a 100+170, /d/x 200+200+50 -> 720.
+    assert.equal(dive.efficiency, 150 / 720);
+    assert.equal(dive.wastedBytes, 720);
+    assert.equal(dive.sizeBytes, 870);
+    assert.equal(dive.userWastedPercent, 720 / 570);
+    assert.deepEqual(
+      dive.inefficiencies.map((i) => [i.path, i.cumulativeBytes, i.count]),
+      [["/d/x", 450, 3], ["/a", 270, 2]],
+    );
+  });
+
   it("scores a single layer 1 with no user bytes instead of NaN", async () => {
     const { entries } = await build([{ path: "a", content: 10 }]);
     const dive = diveEfficiency(entries);
