@@ -1,3 +1,5 @@
+import { viewOf } from "./bytes.js";
+
 /**
  * Content identity for waste analysis: a 53-bit non-cryptographic hash (xxHash32's four-lane
  * construction, finished twice with different mixes for 21 + 32 bits), computed in line as file
@@ -16,16 +18,6 @@ const P4 = 0x27d4eb2f | 0;
 const P5 = 0x165667b1 | 0;
 const STRIPE = 16;
 
-/** One DataView per underlying buffer: the chunks a reader hands out are views of a few buffers. */
-let viewBuffer: ArrayBufferLike | undefined;
-let view: DataView | undefined;
-function viewOf(bytes: Uint8Array): DataView {
-  if (bytes.buffer !== viewBuffer) {
-    viewBuffer = bytes.buffer;
-    view = new DataView(bytes.buffer);
-  }
-  return view!;
-}
 
 export class ContentHash {
   private v1 = 0;
@@ -50,25 +42,23 @@ export class ContentHash {
     this.tailLen = 0;
   }
 
-  update(piece: Uint8Array): void {
-    this.total += piece.length;
-    let at = 0;
+  /** Adds bytes[start, end). */
+  update(bytes: Uint8Array, start = 0, end = bytes.length): void {
+    this.total += end - start;
+    let at = start;
     if (this.tailLen > 0) {
-      const take = Math.min(STRIPE - this.tailLen, piece.length);
-      this.tail.set(piece.subarray(0, take), this.tailLen);
+      const take = Math.min(STRIPE - this.tailLen, end - at);
+      this.tail.set(bytes.subarray(at, at + take), this.tailLen);
       this.tailLen += take;
-      at = take;
+      at += take;
       if (this.tailLen < STRIPE) return;
       this.stripes(this.tailView, 0, STRIPE);
       this.tailLen = 0;
     }
-    const dv = viewOf(piece);
-    const start = piece.byteOffset + at;
-    const done = this.stripes(dv, start, piece.byteOffset + piece.length);
-    const rest = piece.length - (done - piece.byteOffset);
-    if (rest > 0) {
-      this.tail.set(piece.subarray(piece.length - rest));
-      this.tailLen = rest;
+    const done = this.stripes(viewOf(bytes), bytes.byteOffset + at, bytes.byteOffset + end) - bytes.byteOffset;
+    if (done < end) {
+      this.tail.set(bytes.subarray(done, end));
+      this.tailLen = end - done;
     }
   }
 
@@ -77,14 +67,14 @@ export class ContentHash {
     return this.finish(this.tailView, 0, this.tailLen);
   }
 
-  /** The hash of one whole piece (equal to update(piece) then digest(), without the copies). */
-  static of(piece: Uint8Array): number {
+  /** The hash of bytes[start, end) as a whole (equal to update then digest, without copies). */
+  static of(bytes: Uint8Array, start = 0, end = bytes.length): number {
     const h = scratch;
     h.reset();
-    h.total = piece.length;
-    const dv = viewOf(piece);
-    const end = piece.byteOffset + piece.length;
-    return h.finish(dv, h.stripes(dv, piece.byteOffset, end), end);
+    h.total = end - start;
+    const dv = viewOf(bytes);
+    const to = bytes.byteOffset + end;
+    return h.finish(dv, h.stripes(dv, bytes.byteOffset + start, to), to);
   }
 
   /** Runs whole stripes from `at`; returns where the unstriped rest begins. */

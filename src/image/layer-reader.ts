@@ -120,18 +120,18 @@ export class LayerReader implements EntrySink {
   }
 
   /** The tar parser delivers entry contents through data/end (EntrySink). */
-  data(piece: Buffer): void {
-    // Pieces are slices of a reader's or decompressor's buffers: used now, never kept.
+  data(chunk: Buffer, start: number, end: number): void {
+    // Chunks are a reader's or decompressor's buffers: used now, never kept.
     const entry = this.current!;
-    if (piece.length === entry.size) entry.hash = ContentHash.of(piece);
+    if (end - start === entry.size) entry.hash = ContentHash.of(chunk, start, end);
     else {
       if (!this.split) {
         this.split = true;
         this.hash.reset();
       }
-      this.hash.update(piece);
+      this.hash.update(chunk, start, end);
     }
-    this.captureParts?.push(Buffer.from(piece));
+    this.captureParts?.push(Buffer.from(chunk.subarray(start, end)));
   }
 
   end(): void {
@@ -300,13 +300,15 @@ export class LayerReader implements EntrySink {
     if (entry.kind !== "file" || h.size === 0) {
       if (h.size === 0) return undefined;
       // Content that is not a regular file's (a malformed directory size, say) is skipped unhashed.
-      return { data: () => undefined, end: () => undefined };
+      return IGNORE;
     }
     this.current = entry;
     if (this.capture(path, h.size)) this.captureParts = [];
     return this;
   }
 }
+
+const IGNORE: EntrySink = { data: () => undefined, end: () => undefined };
 
 /** "./usr//bin/" -> "/usr/bin"; ".." components and absolute names are rejected as hostile. */
 export function normalizePath(name: string, where: string): string {

@@ -1,4 +1,5 @@
 import { InputError } from "../errors.js";
+import { viewOf } from "./bytes.js";
 
 /**
  * A push parser for tar streams (ustar, GNU long names, PAX) that hands entry contents over as
@@ -21,29 +22,44 @@ export interface TarHeader {
 
 /** Receives the content of one entry. */
 export interface EntrySink {
-  data(chunk: Buffer): void;
+  /** Content bytes chunk[start, end), readable only during the call (the chunk's buffer is reused). */
+  data(chunk: Buffer, start: number, end: number): void;
   end(): void;
 }
 
-/** Called for each entry; returning undefined skips its content. May throw to reject the archive. */
+/**
+ * Called for each entry; returning undefined skips its content. May throw to reject the archive.
+ * The header object is the parser's own, overwritten by the next entry: copy what is kept.
+ */
 export type EntryHandler = (header: TarHeader) => EntrySink | undefined;
 
 const BLOCK = 512;
 /** PAX and GNU long-name records are metadata; anything larger is not a real archive. */
 const MAX_META_BYTES = 1024 * 1024;
 
-const TYPES: Record<string, TarType> = {
-  "0": "file",
-  "\0": "file",
-  "7": "file",
-  S: "file",
-  "1": "hardlink",
-  "2": "symlink",
-  "3": "char",
-  "4": "block",
-  "5": "dir",
-  "6": "fifo",
-};
+function typeOf(code: number): TarType {
+  switch (code) {
+    case 0x30: // "0"
+    case 0: // pre-POSIX
+    case 0x37: // "7", contiguous
+    case 0x53: // "S", GNU sparse
+      return "file";
+    case 0x31:
+      return "hardlink";
+    case 0x32:
+      return "symlink";
+    case 0x33:
+      return "char";
+    case 0x34:
+      return "block";
+    case 0x35:
+      return "dir";
+    case 0x36:
+      return "fifo";
+    default:
+      return "other";
+  }
+}
 
 type State = "header" | "content" | "padding" | "meta" | "ended";
 
@@ -58,7 +74,10 @@ export class TarParser {
   private metaType = "";
   private pax: Record<string, string> = {};
   private globalPax: Record<string, string> = {};
-  private hasPax = false;
+  /** Whether `pax` holds records for the next entry, and whether `globalPax` holds any. */
+  private localPax = false;
+  private hasGlobalPax = false;
+  private readonly h: TarHeader = { name: "", type: "file", size: 0, mode: 0, uid: 0, gid: 0, linkname: "" };
   private longName: string | undefined;
   private longLink: string | undefined;
   private offset = 0;
@@ -98,9 +117,8 @@ export class TarParser {
         case "content":
         case "meta": {
           const take = Math.min(this.remaining, len - pos);
-          const piece = chunk.subarray(pos, pos + take);
-          if (this.state === "meta") this.meta.push(Buffer.from(piece));
-          else this.sink?.data(piece);
+          if (this.state === "meta") this.meta.push(Buffer.from(chunk.subarray(pos, pos + take)));
+          else this.sink?.data(chunk, pos, pos + take);
           pos += take;
           this.remaining -= take;
           if (this.remaining === 0) this.finishContent();
@@ -122,7 +140,7 @@ export class TarParser {
     const atBoundary =
       this.state === "ended" ||
       this.state === "padding" ||
-      (this.state === "header" && this.scratchLen === 0 && this.longName === undefined && this.longLink === undefined && Object.keys(this.pax).length === 0);
+      (this.state === "header" && this.scratchLen === 0 && this.longName === undefined && this.longLink === undefined && !this.localPax);
     if (!atBoundary) throw new InputError(`${this.where}: truncated archive (data ends inside an entry)`);
   }
 
@@ -138,18 +156,20 @@ export class TarParser {
     if (readNumber(buf, at + 148, 8) !== sum) {
       throw new InputError(`${this.where}: not a valid tar archive (bad header checksum at byte ${this.offset})`);
     }
-    const typeChar = String.fromCharCode(buf[at + 156]);
+    const typeCode = buf[at + 156];
     const size = readNumber(buf, at + 124, 12);
     if (!Number.isSafeInteger(size) || size < 0) throw new InputError(`${this.where}: tar entry with an impossible size`);
     const padded = size % BLOCK === 0 ? 0 : BLOCK - (size % BLOCK);
-    if (typeChar === "x" || typeChar === "g" || typeChar === "L" || typeChar === "K") {
+    // "x" and "g" (PAX), "L" and "K" (GNU long name and link).
+    if (typeCode === 0x78 || typeCode === 0x67 || typeCode === 0x4c || typeCode === 0x4b) {
       if (size > MAX_META_BYTES) throw new InputError(`${this.where}: tar metadata record of ${size} bytes is not plausible`);
-      this.metaType = typeChar;
+      this.metaType = String.fromCharCode(typeCode);
       this.meta = [];
       this.beginContent("meta", size, padded);
       return;
     }
-    const paxPath = this.hasPax ? (this.pax.path ?? this.globalPax.path) : undefined;
+    const hasPax = this.localPax || this.hasGlobalPax;
+    const paxPath = hasPax ? (this.pax.path ?? this.globalPax.path) : undefined;
     let name = this.longName ?? paxPath;
     if (name === undefined) {
       name = readString(buf, at, 100);
@@ -159,21 +179,21 @@ export class TarParser {
         if (prefix) name = `${prefix}/${name}`;
       }
     }
-    const paxLink = this.hasPax ? (this.pax.linkpath ?? this.globalPax.linkpath) : undefined;
-    const linkname = this.longLink ?? paxLink ?? (buf[at + 157] === 0 ? "" : readString(buf, at + 157, 100));
-    const header: TarHeader = {
-      name,
-      type: TYPES[typeChar] ?? "other",
-      size: (this.hasPax ? this.paxNumber("size") : undefined) ?? size,
-      mode: readNumber(buf, at + 100, 8) & 0o7777,
-      uid: (this.hasPax ? this.paxNumber("uid") : undefined) ?? readNumber(buf, at + 108, 8),
-      gid: (this.hasPax ? this.paxNumber("gid") : undefined) ?? readNumber(buf, at + 116, 8),
-      linkname,
-    };
+    const paxLink = hasPax ? (this.pax.linkpath ?? this.globalPax.linkpath) : undefined;
+    const header = this.h;
+    header.name = name;
+    header.type = typeOf(typeCode);
+    header.linkname = this.longLink ?? paxLink ?? (buf[at + 157] === 0 ? "" : readString(buf, at + 157, 100));
+    header.size = (hasPax ? this.paxNumber("size") : undefined) ?? size;
+    header.mode = readNumber(buf, at + 100, 8) & 0o7777;
+    header.uid = (hasPax ? this.paxNumber("uid") : undefined) ?? readNumber(buf, at + 108, 8);
+    header.gid = (hasPax ? this.paxNumber("gid") : undefined) ?? readNumber(buf, at + 116, 8);
     this.longName = undefined;
     this.longLink = undefined;
-    if (Object.keys(this.pax).length) this.pax = {};
-    this.hasPax = Object.keys(this.globalPax).length > 0;
+    if (this.localPax) {
+      this.pax = {};
+      this.localPax = false;
+    }
     const contentSize = header.size;
     const contentPad = contentSize % BLOCK === 0 ? 0 : BLOCK - (contentSize % BLOCK);
     this.sink = this.onEntry(header);
@@ -203,8 +223,10 @@ export class TarParser {
       if (this.metaType === "L") this.longName = readString(body, 0, body.length);
       else if (this.metaType === "K") this.longLink = readString(body, 0, body.length);
       else {
-        Object.assign(this.metaType === "g" ? this.globalPax : this.pax, parsePax(body, this.where));
-        this.hasPax = true;
+        const records = parsePax(body, this.where);
+        Object.assign(this.metaType === "g" ? this.globalPax : this.pax, records);
+        if (this.metaType === "g") this.hasGlobalPax = Object.keys(this.globalPax).length > 0;
+        else this.localPax = Object.keys(this.pax).length > 0;
       }
       this.metaType = "";
     } else {
@@ -218,14 +240,15 @@ export class TarParser {
 
 /** Sum of a block's 512 bytes, four at a time (headers are the hot path of a 200k-file layer). */
 function byteSum(buf: Buffer, at: number): number {
-  const view = new DataView(buf.buffer, buf.byteOffset + at, BLOCK);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i += 4) {
-    let x = view.getUint32(i, true);
-    x = (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
-    sum += (x & 0xffff) + (x >>> 16);
+  const view = viewOf(buf);
+  const start = buf.byteOffset + at;
+  // Two 16-bit lanes of byte sums: 128 words of at most 2 * 255 each cannot carry out of a lane.
+  let lanes = 0;
+  for (let i = start; i < start + BLOCK; i += 4) {
+    const x = view.getUint32(i, true);
+    lanes += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
   }
-  return sum;
+  return (lanes & 0xffff) + Math.floor(lanes / 0x10000);
 }
 
 /** A NUL-terminated field; ASCII (the usual case) takes the cheaper latin1 decoder. */

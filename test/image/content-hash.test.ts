@@ -12,6 +12,7 @@ describe("content hash", () => {
       const shifted = Buffer.alloc(len + 3);
       data.copy(shifted, 3, 0, len);
       assert.equal(ContentHash.of(shifted.subarray(3)), whole, `unaligned, ${len} bytes`);
+      assert.equal(ContentHash.of(shifted, 3, 3 + len), whole, `by offsets, ${len} bytes`);
       for (const cut of [[1], [7, 8], [16], [3, 3, 3, 3, 3, 3], [15, 1, 17]]) {
         const h = new ContentHash();
         let at = 0;
@@ -20,7 +21,7 @@ describe("content hash", () => {
           h.update(data.subarray(at, Math.min(len, at + step)));
           at += step;
         }
-        h.update(data.subarray(Math.min(at, len), len));
+        h.update(data, Math.min(at, len), len);
         assert.equal(h.digest(), whole, `${len} bytes cut at ${cut.join(",")}`);
       }
     }

@@ -236,7 +236,8 @@ class BlobSink implements EntrySink {
     private mode: "json" | "layer" | "sniff",
   ) {}
 
-  data(chunk: Buffer): void {
+  data(buffer: Buffer, start: number, end: number): void {
+    const chunk = buffer.subarray(start, end);
     if (this.mode === "sniff") {
       const first = chunk[0];
       this.mode = (first === 0x7b || first === 0x5b) && this.size <= MAX_JSON_BYTES ? "json" : "layer";
