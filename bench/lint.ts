@@ -13,7 +13,6 @@ import { parseDockerfile } from "../src/dockerfile/parse.js";
 import { lint } from "../src/lint/engine.js";
 import { projectContext } from "../src/project/context.js";
 import { allChecks } from "../src/rules/all.js";
-import { initShellParser } from "../src/shell/parser.js";
 import { corpusEntries } from "../test/helpers/corpus.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -94,7 +93,6 @@ function perProcess(args: (file: string) => string[], ok: (status: number, stdou
   return { files: processFiles.length, seconds: (performance.now() - start) / 1000 };
 }
 
-await initShellParser();
 const config = resolveConfig({});
 const whittleOne = (f: (typeof files)[number]) =>
   lint({ path: f.dockerfile, text: f.text, project: projectContext(f.dir), config, checks: allChecks });
@@ -117,7 +115,7 @@ const rows = [
   },
 ];
 
-// Where whittle's time goes: the model (dockerfile-ast, then every RUN body through tree-sitter-bash) against the checks.
+// Where whittle's time goes: the model (the Dockerfile, then every RUN body through the shell parser) against the checks.
 const parseOnly = inProcess((f) => parseDockerfile(f.dockerfile, f.text, {}));
 const msPerFile = (r: Rate) => (1000 * r.seconds) / r.files;
 

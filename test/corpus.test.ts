@@ -3,12 +3,11 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig } from "../src/config.js";
 import { lint } from "../src/lint/engine.js";
 import { projectContext } from "../src/project/context.js";
 import { allChecks } from "../src/rules/all.js";
-import { initShellParser } from "../src/shell/parser.js";
 import { CORPUS_DIR, corpusEntries, type CorpusEntry } from "./helpers/corpus.js";
 
 interface SnapshotFinding {
@@ -53,8 +52,6 @@ function serialize(findings: SnapshotFinding[]): string {
 }
 
 describe("corpus", () => {
-  before(initShellParser);
-
   it("spans naive to optimized files", () => {
     assert.ok(entries.length >= 45, `${entries.length} corpus directories, expected at least 45`);
     assert.ok(entries.filter((e) => e.optimized).length >= 10, "at least 10 well-optimized files");

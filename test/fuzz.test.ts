@@ -13,7 +13,6 @@ import { fixText } from "../src/fix/fixer.js";
 import { lint } from "../src/lint/engine.js";
 import { projectContext } from "../src/project/context.js";
 import { allChecks } from "../src/rules/all.js";
-import { initShellParser } from "../src/shell/parser.js";
 import { corpusEntries, type CorpusEntry } from "./helpers/corpus.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -301,7 +300,6 @@ describe(`fuzz (seed ${SEED})`, () => {
   let work: string;
 
   before(async () => {
-    await initShellParser();
     work = mkdtempSync(join(tmpdir(), "whittle-fuzz-"));
     if (!distIsFresh()) {
       // tsc emits despite type errors (those are the typecheck's business) and leaves outputs whose content did not

@@ -4,7 +4,6 @@ import { InputError } from "../errors.js";
 import { fixText } from "../fix/fixer.js";
 import { defaultContext, displayName, readDockerfile } from "../lint/files.js";
 import { allChecks } from "../rules/all.js";
-import { initShellParser } from "../shell/parser.js";
 import { writeFileAtomic } from "../text/atomic-write.js";
 import { unifiedDiff } from "../text/diff.js";
 import { diskFiles } from "../project/context.js";
@@ -21,7 +20,6 @@ interface FixCliOptions {
 }
 
 export async function runFix(path: string, options: FixCliOptions): Promise<number> {
-  await initShellParser();
   const text = readDockerfile(path);
   const contextDir = options.context ?? defaultContext(path);
   const config = configFor(contextDir, { config: options.config, disable: options.disable });

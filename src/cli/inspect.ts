@@ -20,7 +20,6 @@ import { formatBytes } from "../report/format.js";
 import { inspectToJson, type InspectOutput } from "../report/inspect-json.js";
 import { inspectToText } from "../report/inspect-text.js";
 import { allChecks } from "../rules/all.js";
-import { initShellParser } from "../shell/parser.js";
 import { configFor } from "./lint.js";
 
 export interface InspectCliOptions {
@@ -138,7 +137,6 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   const out: InspectOutput = { report: analysis.report };
 
   if (options.dockerfile && dockerfileText !== undefined) {
-    await initShellParser();
     const lintConfig = configFor(contextDir, { config: options.config && !isYaml(options.config) ? options.config : undefined });
     const result = lint({
       path: options.dockerfile,

@@ -12,7 +12,6 @@ import { lintToJson, type LintFileReport } from "../report/lint-json.js";
 import { lintToSarif } from "../report/lint-sarif.js";
 import { lintToText } from "../report/lint-text.js";
 import type { Severity } from "../rules/types.js";
-import { initShellParser } from "../shell/parser.js";
 import { SourceText } from "../text/source.js";
 import { VERSION } from "../version.js";
 
@@ -63,7 +62,6 @@ export function configFor(contextDir: string, options: Pick<LintCliOptions, "con
 export async function runLint(paths: string[], options: LintCliOptions): Promise<number> {
   if (!FORMATS.includes(options.format)) throw new InputError(`unknown format "${options.format}" (use ${FORMATS.join(", ")})`);
   const files = findDockerfiles(paths.length ? paths : ["."]);
-  await initShellParser();
   const reports: LintFileReport[] = [];
   let inputError = false;
   let failing = false;

@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from "node:v8";
-// The bash grammar is WebAssembly: V8's baseline compiler readies it in a fraction of the time its optimising tier
-// takes, which dominates a single-file run; sustained linting is no slower.
-setFlagsFromString("--liftoff-only");
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
 import { registerCompare } from "./compare.js";

@@ -1,12 +1,9 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { parseDockerfile } from "../../src/dockerfile/parse.js";
 import { envAt, startCommand } from "../../src/dockerfile/query.js";
-import { initShellParser } from "../../src/shell/parser.js";
 
 describe("Dockerfile model", () => {
-  before(initShellParser);
-
   const multi = [
     "ARG PY=3.11",
     "FROM python:${PY}-slim AS base",

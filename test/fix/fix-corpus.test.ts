@@ -4,11 +4,10 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { parseDockerfile } from "../../src/dockerfile/parse.js";
 import { fixText } from "../../src/fix/fixer.js";
 import { allChecks } from "../../src/rules/all.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { corpusEntries } from "../helpers/corpus.js";
 
 /** The build context in memory, so the second run sees the context files the first one wrote. */
@@ -31,7 +30,6 @@ function problems(text: string): number {
 }
 
 describe("whittle fix on the lint corpus", () => {
-  before(initShellParser);
   const appliedWithSuggestions = new Set<string>();
   for (const entry of corpusEntries()) {
     for (const suggestions of [false, true]) {

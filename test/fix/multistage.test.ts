@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
 import { parseDockerfile } from "../../src/dockerfile/parse.js";
@@ -15,7 +15,6 @@ import { memoryFiles, projectContext } from "../../src/project/context.js";
 import { allChecks } from "../../src/rules/all.js";
 import buildToolchain from "../../src/rules/build-toolchain.js";
 import heavyBase from "../../src/rules/heavy-base.js";
-import { initShellParser } from "../../src/shell/parser.js";
 
 const CASES = fileURLToPath(new URL("./multistage/", import.meta.url));
 const update = process.env.UPDATE_SNAPSHOTS === "1";
@@ -53,7 +52,6 @@ function problems(text: string): number {
 }
 
 describe("multi-stage rewrite: checked-in cases", () => {
-  before(initShellParser);
   const cases = readdirSync(CASES).filter((n) => existsSync(join(CASES, n, "Dockerfile"))).sort();
 
   it("covers the shapes it promises", () => {
@@ -123,7 +121,6 @@ describe("multi-stage rewrite: checked-in cases", () => {
 });
 
 describe("whittle fix --suggestions on the reference apps' naive Dockerfiles", () => {
-  before(initShellParser);
   const examples = fileURLToPath(new URL("../../examples/", import.meta.url));
   for (const app of readdirSync(examples).filter((n) => existsSync(join(examples, n, "Dockerfile"))).sort()) {
     it(app, () => {
@@ -149,7 +146,6 @@ function explainReason(text: string, files: Record<string, string>): string {
 }
 
 describe("multi-stage rewrite: line endings", () => {
-  before(initShellParser);
   it("writes CRLF where the file uses CRLF", () => {
     const lf = "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCMD [\"python\", \"app.py\"]\n";
     const files = { "requirements.txt": "psycopg2\n" };
@@ -161,7 +157,6 @@ describe("multi-stage rewrite: line endings", () => {
 });
 
 describe("multi-stage rewrite: what it declines", () => {
-  before(initShellParser);
   const req = { "requirements.txt": "flask\n", "app.py": "print(1)\n" };
   const TOOLCHAIN = "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc libpq-dev\n";
   const declined: Array<[string, string, RegExp, Record<string, string>?]> = [

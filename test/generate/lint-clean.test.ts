@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig } from "../../src/config.js";
 import { generateDockerfile } from "../../src/generate/dockerfile.js";
 import { generateDockerignore } from "../../src/generate/dockerignore.js";
@@ -9,7 +9,6 @@ import { lint } from "../../src/lint/engine.js";
 import { detectProject } from "../../src/project/detect.js";
 import { diskFiles, projectContext, type FileSource } from "../../src/project/context.js";
 import { allChecks } from "../../src/rules/all.js";
-import { initShellParser } from "../../src/shell/parser.js";
 
 const FIXTURES = new URL("../fixtures/projects/", import.meta.url).pathname;
 
@@ -24,7 +23,6 @@ function contextWith(dir: string, dockerignore: string): FileSource {
 }
 
 describe("whittle lint on every Dockerfile init writes", () => {
-  before(initShellParser);
   it("the harness sees findings: without the generated .dockerignore, the .env in the context is reported", () => {
     const dir = join(FIXTURES, "procfile-pipenv");
     const text = generateDockerfile(detectProject(dir));

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { describe, it, before } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig } from "../../src/config.js";
 import { fixText } from "../../src/fix/fixer.js";
 import { lint } from "../../src/lint/engine.js";
 import { memoryFiles, projectContext } from "../../src/project/context.js";
 import type { Check, Finding } from "../../src/rules/types.js";
-import { initShellParser } from "../../src/shell/parser.js";
 
 export interface ValidCase {
   name?: string;
@@ -52,7 +51,6 @@ function run(check: Check, c: ValidCase) {
 /** ESLint's RuleTester, for whittle checks: valid cases must stay silent, invalid ones must fire where stated. */
 export function ruleTester(check: Check, cases: { valid: ValidCase[]; invalid: InvalidCase[] }): void {
   describe(`check ${check.meta.id}`, () => {
-    before(initShellParser);
     it("has complete metadata", () => {
       assert.match(check.meta.id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
       assert.ok(check.meta.title.length > 0);

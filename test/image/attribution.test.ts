@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { parseDockerfile } from "../../src/dockerfile/parse.js";
 import { analyzeImage } from "../../src/image/analyze.js";
 import { alignHistory, globRegex, layerInstructions, measureFindings } from "../../src/image/attribution.js";
@@ -7,7 +7,6 @@ import { parseCreatedBy } from "../../src/image/history.js";
 import { LayerReader } from "../../src/image/layer-reader.js";
 import type { LoadedImage } from "../../src/image/sources/types.js";
 import type { Finding } from "../../src/rules/types.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { bytes, configJson, layer, type FileSpec, type ImageSpec } from "../helpers/image-archive.js";
 
 const DOCKERFILE = `FROM python:3.11-slim
@@ -69,8 +68,6 @@ function finding(model: ReturnType<typeof parseDockerfile>, rule: string, line: 
 }
 
 describe("Dockerfile <-> image join", () => {
-  before(initShellParser);
-
   for (const [name, history] of [
     ["legacy builder", LEGACY_HISTORY],
     ["BuildKit", BUILDKIT_HISTORY],

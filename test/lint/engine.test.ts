@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig, configFromPyproject } from "../../src/config.js";
 import { lint } from "../../src/lint/engine.js";
 import { memoryFiles, projectContext } from "../../src/project/context.js";
 import pipCache from "../../src/rules/pip-cache.js";
 import { defineCheck } from "../../src/rules/types.js";
-import { initShellParser } from "../../src/shell/parser.js";
 
 // A production-only check that fires on every RUN, to observe how the engine treats dev targets.
 const everyRun = defineCheck({
@@ -21,8 +20,6 @@ function run(code: string, config = resolveConfig({}), target?: string) {
 }
 
 describe("lint engine", () => {
-  before(initShellParser);
-
   it("silences a check for the next instruction with whittle, hadolint and BuildKit comments", () => {
     const base = "FROM python:3.11-slim\n";
     assert.deepEqual(run(base + "RUN pip install x\n"), ["every-run@info", "pip-cache@warning"]);

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { resolveConfig } from "../../src/config.js";
 import { lint } from "../../src/lint/engine.js";
 import { memoryFiles, projectContext } from "../../src/project/context.js";
 import buildToolchain from "../../src/rules/build-toolchain.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(buildToolchain, {
@@ -95,7 +94,6 @@ ruleTester(buildToolchain, {
 });
 
 describe("build-toolchain categories", () => {
-  before(initShellParser);
   const categories = (code: string) =>
     lint({ path: "Dockerfile", text: code, project: projectContext(undefined, memoryFiles({})), config: resolveConfig({}), checks: [buildToolchain] })
       .findings.map((f) => [f.category, ...(f.alsoCategories ?? [])]);

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import cleanupLaterLayer from "../../src/rules/cleanup-later-layer.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(cleanupLaterLayer, {
@@ -107,7 +106,6 @@ ruleTester(cleanupLaterLayer, {
 });
 
 describe("cleanup-later-layer suggestions", () => {
-  before(initShellParser);
   const apply = (text: string) => fixText({ path: "Dockerfile", text, files: {}, suggestions: true, checks: [cleanupLaterLayer] }).text;
   it("moves the command into the creating RUN when nothing in between uses the files", () => {
     assert.equal(

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import contextBloat from "../../src/rules/context-bloat.js";
 import contextSecrets from "../../src/rules/context-secrets.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 const STANDARD =
@@ -89,7 +88,6 @@ ruleTester(contextBloat, {
 });
 
 describe("context-bloat and context-secrets together", () => {
-  before(initShellParser);
   it("extend the same .dockerignore in successive passes without duplicating .git", () => {
     const fixed = fixText({
       path: "Dockerfile",

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import devServer from "../../src/rules/dev-server.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
@@ -59,7 +58,6 @@ ruleTester(devServer, {
 });
 
 describe("dev-server suggested edits", () => {
-  before(initShellParser);
   const cases: Array<[string, string, Record<string, string>, string]> = [
     ["runserver -> gunicorn", "FROM python:3.12-slim\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8080\"]\n", { "manage.py": MANAGE },
       "FROM python:3.12-slim\nCMD [\"gunicorn\", \"--bind\", \"0.0.0.0:8080\", \"mysite.wsgi\"]\n"],

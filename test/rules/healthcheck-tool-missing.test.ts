@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import healthcheckToolMissing from "../../src/rules/healthcheck-tool-missing.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(healthcheckToolMissing, {
@@ -47,7 +46,6 @@ ruleTester(healthcheckToolMissing, {
 });
 
 describe("healthcheck-tool-missing suggestion", () => {
-  before(initShellParser);
   const cases: Array<[string, string, string]> = [
     ["shell form with || exit 1", "FROM python:3.12-slim\nHEALTHCHECK --interval=30s CMD curl -f http://localhost:8000/health || exit 1\n",
       "FROM python:3.12-slim\nHEALTHCHECK --interval=30s CMD [\"python3\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://localhost:8000/health', timeout=5)\"]\n"],

@@ -1,9 +1,8 @@
 import heavyBase from "../../src/rules/heavy-base.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 import { fixText } from "../../src/fix/fixer.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 
 ruleTester(heavyBase, {
   valid: [
@@ -54,7 +53,6 @@ ruleTester(heavyBase, {
 });
 
 describe("heavy-base tag edits (applied as suggestions)", () => {
-  before(initShellParser);
   const fixed = (code: string) => fixText({ path: "Dockerfile", text: code, files: {}, suggestions: true, checks: [heavyBase] }).text;
   it("turns full tags into their -slim variants", () => {
     assert.equal(fixed("FROM python:3.11\n"), "FROM python:3.11-slim\n");

@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import pythonDontWriteBytecode from "../../src/rules/python-dont-write-bytecode.js";
 import pythonUnbuffered from "../../src/rules/python-unbuffered.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(pythonDontWriteBytecode, {
@@ -60,7 +59,6 @@ ruleTester(pythonDontWriteBytecode, {
 });
 
 describe("python-unbuffered and python-dont-write-bytecode fixed together", () => {
-  before(initShellParser);
   const checks = [pythonUnbuffered, pythonDontWriteBytecode];
   const cases: Array<[string, string, string]> = [
     [

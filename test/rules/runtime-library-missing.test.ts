@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { describe, it, before } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import runtimeLibraryMissing from "../../src/rules/runtime-library-missing.js";
 import { runtimePackageFor } from "../../src/rules/lib/runtime-libs.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 const APT_BUILDER =
@@ -56,7 +55,6 @@ ruleTester(runtimeLibraryMissing, {
 });
 
 describe("runtime-library-missing suggestion", () => {
-  before(initShellParser);
   it("installs the runtime package right after the final FROM", () => {
     const code = `${APT_BUILDER}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n`;
     const fixed = fixText({ path: "Dockerfile", text: code, suggestions: true, checks: [runtimeLibraryMissing] });

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import shellFormCmd from "../../src/rules/shell-form-cmd.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(shellFormCmd, {
@@ -66,7 +65,6 @@ ruleTester(shellFormCmd, {
 });
 
 describe("shell-form-cmd suggestion", () => {
-  before(initShellParser);
   it("prefixes exec when the command needs the shell", () => {
     const code = "FROM python:3.12-slim\nCMD gunicorn --bind 0.0.0.0:$PORT app:app\n";
     assert.equal(fixText({ path: "Dockerfile", text: code, suggestions: true, checks: [shellFormCmd] }).text, "FROM python:3.12-slim\nCMD exec gunicorn --bind 0.0.0.0:$PORT app:app\n");

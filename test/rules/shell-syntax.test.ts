@@ -9,6 +9,7 @@ ruleTester(shellSyntax, {
     { name: "quotes and escapes", code: "FROM python:3.12-slim\nRUN echo 'it'\"'\"'s' \"a \\\"b\\\"\" && printf '%s\\n' $'tab\\t' > /tmp/x 2>&1\n" },
     { name: "heredoc body", code: "FROM python:3.12-slim\nRUN <<EOF\nset -e\nfor p in a b; do\n  echo \"$p\"\ndone\nEOF\n" },
     { name: "escape directive", code: "# escape=`\nFROM python:3.12-slim\nRUN pip install `\n    flask\n" },
+    { name: "lone dollars, here-documents in a RUN line, arrays", code: "FROM python:3.12-slim\nRUN echo $ \"a $\" x$ && A=(1 2) && python3 - <<EOF\nprint('(unbalanced')\nEOF\n" },
     { name: "exec form", code: "FROM python:3.12-slim\nRUN [\"pip\", \"install\", \"flask\"]\n" },
   ],
   invalid: [
@@ -23,14 +24,29 @@ ruleTester(shellSyntax, {
       errors: [{ line: 2 }, { line: 3 }],
     },
     {
-      name: "for without do in a heredoc",
+      name: "for without do in a heredoc: the finding points at the for",
       code: "FROM python:3.12-slim\nRUN <<EOF\nset -e\nfor x in a; echo\nEOF\n",
-      errors: [{ line: 3, column: 1 }],
+      errors: [{ line: 4, column: 1, endColumn: 4 }],
     },
     {
       name: "operator without a left side over a continuation",
       code: "FROM python:3.12-slim\nRUN echo a && \\\n    || echo b\n",
       errors: [{ line: 2, column: 12, endColumn: 14 }],
+    },
+    {
+      name: "unterminated double quote holding a lone dollar",
+      code: "FROM python:3.12-slim\nRUN echo \"export PS1='\\w$ ' >> /root/.bashrc\n",
+      errors: [{ line: 2, column: 10 }],
+    },
+    {
+      name: "unclosed command substitution",
+      code: "FROM python:3.12-slim\nRUN echo $(pip --version && true\n",
+      errors: [{ line: 2, column: 10 }],
+    },
+    {
+      name: "a closing keyword in command position",
+      code: "FROM python:3.12-slim\nRUN echo a; fi\n",
+      errors: [{ line: 2, column: 13, endColumn: 15 }],
     },
   ],
 });

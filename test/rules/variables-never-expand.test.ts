@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { fixText } from "../../src/fix/fixer.js";
 import variablesNeverExpand from "../../src/rules/variables-never-expand.js";
-import { initShellParser } from "../../src/shell/parser.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(variablesNeverExpand, {
@@ -51,7 +50,6 @@ ruleTester(variablesNeverExpand, {
 });
 
 describe("variables-never-expand suggestions", () => {
-  before(initShellParser);
   const cases: Array<[string, string, string]> = [
     ["CMD through sh -c", "FROM python:3.12-slim\nCMD [\"gunicorn\", \"-b\", \"0.0.0.0:$PORT\", \"--name\", \"my app\", \"app:app\"]\n",
       "FROM python:3.12-slim\nCMD [\"sh\", \"-c\", \"exec gunicorn -b 0.0.0.0:$PORT --name \\\"my app\\\" app:app\"]\n"],

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { logicalLine } from "../../src/dockerfile/parse.js";
-import { initShellParser, parseShell } from "../../src/shell/parser.js";
+import { parseShell } from "../../src/shell/parser.js";
 import { invocation, hasFlag, flagValue } from "../../src/shell/invocation.js";
 import { systemPackageOp } from "../../src/shell/packages.js";
 import { pythonOp, requirementFiles, installsProject, isWheelhouseInstall } from "../../src/shell/python.js";
@@ -9,8 +9,6 @@ import { pythonOp, requirementFiles, installsProject, isWheelhouseInstall } from
 const parse = (s: string) => parseShell(s, (o) => o);
 
 describe("shell parser", () => {
-  before(initShellParser);
-
   it("splits chains into simple commands with their separators and offsets", () => {
     const text = "apt-get update && apt-get install -y gcc; rm -rf /x || true | cat";
     const s = parse(text);
@@ -46,6 +44,37 @@ describe("shell parser", () => {
     assert.ok(s.errors.length > 0);
   });
 
+  it("keeps the words read before an unterminated quote, and reports the quote", () => {
+    const text = `pip install "django<5`;
+    const s = parse(text);
+    assert.deepEqual(s.commands.map((c) => c.words.map((w) => w.text)), [["pip", "install"]]);
+    assert.deepEqual(s.errors, [{ start: text.indexOf('"'), end: text.length }]);
+  });
+
+  it("skips here-document bodies and reads on after them", () => {
+    const text = "python3 - <<'EOF' > /out\nprint('(' if True else ')')\nEOF\npip install x";
+    const s = parse(text);
+    assert.deepEqual(s.commands.map((c) => [c.name, c.separator]), [["python3", "start"], ["pip", "newline"]]);
+    assert.deepEqual(s.errors, []);
+  });
+
+  it("reads compound commands and marks every substitution nested", () => {
+    const s = parse(`for f in $(ls /w); do [[ -f "$f" && $f != *.tmp ]] && pip install "$f"; done; case "$A" in (x|y) apt-get update ;; esac; while read -r l; do echo "$l"; done < <(cat f)`);
+    assert.deepEqual(s.commands.map((c) => [c.name, c.nested]), [["ls", true], ["pip", false], ["apt-get", false], ["read", false], ["echo", false], ["cat", true]]);
+    assert.deepEqual(s.errors, []);
+  });
+
+  it("treats lone dollars and array assignments as text", () => {
+    const s = parse(`A=(1 2) B=$ echo $ "a $" x$`);
+    assert.deepEqual(s.commands[0].assignments.map((a) => [a.name, a.value]), [["A", "(1 2)"], ["B", "$"]]);
+    assert.deepEqual(s.commands[0].words.map((w) => [w.text, w.literal]), [["echo", true], ["$", true], ["a $", true], ["x$", true]]);
+  });
+
+  it("maps offsets back through the offset map", () => {
+    const s = parseShell("pip install x", (o) => 100 + o);
+    assert.deepEqual(s.commands[0].words[2].span, { start: 112, end: 113 });
+  });
+
   it("counts top-level statements for heredoc bodies", () => {
     assert.equal(parse("set -e\napt-get update\napt-get install -y x\n").topLevelStatements, 3);
     assert.equal(parse("apt-get update && apt-get install -y x\n").topLevelStatements, 1);
@@ -70,7 +99,6 @@ describe("logical lines", () => {
 });
 
 describe("recognisers", () => {
-  before(initShellParser);
   const cmd = (s: string) => parse(s).commands[0];
 
   it("peels wrappers and python -m", () => {
