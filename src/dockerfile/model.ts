@@ -51,7 +51,7 @@ export interface Instruction {
   /** 1-based line of the keyword. */
   line: number;
   flags: Flag[];
-  /** Words after the flags, as dockerfile-ast splits them. */
+  /** Words after the flags, split at blanks (quotes do not group), escapes applied; heredoc bodies excluded. */
   args: Word[];
   argsSpan?: Span;
   /** Exec (JSON) form strings, when the instruction uses that form. */

@@ -1,11 +1,5 @@
-import {
-  DockerfileParser,
-  type Flag as AstFlag,
-  type Instruction as AstInstruction,
-  type Heredoc as AstHeredoc,
-} from "dockerfile-ast";
-type AstRange = ReturnType<AstInstruction["getRange"]>;
-
+import { flagCount, parseJsonArray, splitQuotedWords, splitWords, unquote, type RawWord } from "./arguments.js";
+import { scanDockerfile, type InstructionSyntax, type LogicalLine } from "./syntax.js";
 import { parseShell, type OffsetMap, type ShellScript } from "../shell/parser.js";
 import { SourceText, type Span } from "../text/source.js";
 import type {
@@ -28,6 +22,9 @@ const KEYWORDS = new Set([
 
 const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
 
+/** Instructions whose leading `--name=value` words are options of the instruction, not arguments. */
+const FLAGGED = new Set(["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"]);
+
 export interface ParseOptions {
   /** Name or index of the stage to treat as the final image (docker build --target). */
   target?: string;
@@ -36,21 +33,16 @@ export interface ParseOptions {
 /** Parses Dockerfile text into whittle's model. Never throws on bad syntax: problems are collected. */
 export function parseDockerfile(path: string, text: string, options: ParseOptions = {}): DockerfileModel {
   const source = new SourceText(path, text);
-  const ast = DockerfileParser.parse(text);
-  const escape = ast.getEscapeCharacter();
-  const problems: ParseProblem[] = [];
-  const span = (r: { start: { line: number; character: number }; end: { line: number; character: number } }): Span => ({
-    start: source.offsetOf(r.start.line, r.start.character),
-    end: source.offsetOf(r.end.line, r.end.character),
-  });
+  const syntax = scanDockerfile(source);
+  const escape = syntax.escape;
+  const problems: ParseProblem[] = [...syntax.problems];
 
   const directives: Directives = { checkSkip: [] };
-  for (const d of ast.getDirectives()) {
-    const name = d.getName().toLowerCase();
-    if (name === "syntax") directives.syntax = d.getValue();
-    else if (name === "escape") directives.escape = d.getValue();
-    else if (name === "check") {
-      const m = /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(d.getValue());
+  for (const d of syntax.directives) {
+    if (d.name === "syntax") directives.syntax = d.value;
+    else if (d.name === "escape") directives.escape = d.value;
+    else {
+      const m = /(?:^|;)\s*skip\s*=\s*([^;]*)/i.exec(d.value);
       if (m) directives.checkSkip = m[1].split(",").map((s) => s.trim()).filter(Boolean);
     }
   }
@@ -60,12 +52,13 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
   const globalArgs: Instruction[] = [];
   let current: Stage | undefined;
 
-  for (const [index, ai] of ast.getInstructions().entries()) {
-    const keyword = ai.getKeyword().toUpperCase();
-    const ins = toInstruction(ai, keyword, index, source, span, problems);
+  for (const [index, raw] of syntax.instructions.entries()) {
+    const keyword = raw.keyword.toUpperCase();
+    const ins = toInstruction(raw, keyword, index, source, escape, problems);
     instructions.push(ins);
     if (!KEYWORDS.has(keyword)) {
-      problems.push({ message: `unknown instruction "${ai.getInstruction()}"`, span: ins.keywordSpan });
+      const shown = raw.keyword.length > 40 ? `${raw.keyword.slice(0, 40)}...` : raw.keyword;
+      problems.push({ message: `unknown instruction ${JSON.stringify(shown)}`, span: ins.keywordSpan });
       continue;
     }
     if (keyword === "FROM") {
@@ -124,97 +117,61 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
 }
 
 function toInstruction(
-  ai: AstInstruction,
+  raw: InstructionSyntax,
   keyword: string,
   index: number,
   source: SourceText,
-  span: (r: AstRange) => Span,
+  escape: string,
   problems: ParseProblem[],
 ): Instruction {
-  const withFlags = ai as AstInstruction & { getFlags?: () => AstFlag[] };
-  const flags: Flag[] = (withFlags.getFlags?.() ?? []).map((f) => {
-    const options: Record<string, string> = {};
-    for (const o of f.getOptions()) options[o.getName().toLowerCase()] = o.getValue() ?? "";
-    const valueRange = f.getValueRange();
-    return {
-      name: f.getName().toLowerCase(),
-      value: f.getValue(),
-      span: span(f.getRange()),
-      nameSpan: span(f.getNameRange()),
-      valueSpan: valueRange ? span(valueRange) : undefined,
-      options,
-    };
-  });
-  const argsRange = ai.getArgumentsRange();
-  const args: Word[] = ai.getArguments().map((a) => {
-    const s = span(a.getRange());
-    const raw = source.slice(s);
-    return { text: a.getValue(), raw, span: s, literal: !/[$`]/.test(raw) };
-  });
+  const { logical } = raw;
+  const word = (w: RawWord): Word => {
+    const span = logical.span(w.start, w.end);
+    const text = source.slice(span);
+    return { text: w.text, raw: text, span, literal: !/[$`]/.test(text) };
+  };
+  let words = splitWords(logical.text, raw.argsAt, escape);
+  const flags: Flag[] = [];
+  if (FLAGGED.has(keyword)) {
+    const count = flagCount(words);
+    for (const w of words.slice(0, count.flags)) flags.push(toFlag(w, logical));
+    words = words.slice(count.args);
+  }
+  const args = words.map(word);
+  let argsSpan: Span | undefined;
+  if (args.length > 0) {
+    // With heredocs the arguments run on to the last delimiter, as the instruction does.
+    let end = args.at(-1)!.span.end;
+    if (raw.heredocs.length > 0) for (end = raw.span.end; end > args[0].span.end && /\s/.test(source.text[end - 1]); ) end--;
+    argsSpan = { start: args[0].span.start, end };
+  }
   const ins: Instruction = {
     keyword,
-    span: span(ai.getRange()),
-    keywordSpan: span(ai.getInstructionRange()),
-    line: ai.getRange().start.line + 1,
+    span: raw.span,
+    keywordSpan: raw.keywordSpan,
+    line: raw.line,
     flags,
     args,
-    argsSpan: argsRange ? span(argsRange) : undefined,
-    heredocs: [],
+    argsSpan,
+    heredocs: raw.heredocs.map((h) => ({ name: h.name, contentSpan: h.contentSpan, content: h.contentSpan ? source.slice(h.contentSpan) : "" })),
     properties: [],
     index,
     mounts: [],
   };
-  if (JSON_FORM.has(keyword) && ins.argsSpan && source.slice(ins.argsSpan).trimStart().startsWith("[")) {
-    const json = (ai as AstInstruction & { getJSONStrings?: () => Array<{ getJSONValue(): string; getValue(): string; getRange(): AstRange }> }).getJSONStrings?.();
-    if (json && json.length > 0) {
-      // dockerfile-ast drops the whitespace inside JSON strings ("apt-get update" -> "apt-getupdate"): decode the source.
-      ins.json = json.map((j) => {
-        const s = span(j.getRange());
-        const raw = source.slice(s);
-        return { text: decodeJsonString(raw) ?? j.getJSONValue(), raw, span: s, literal: true };
+  const unclosed = raw.heredocs.find((h) => !h.closed);
+  if (unclosed) problems.push({ message: `heredoc <<${unclosed.name} is never closed: every line after it belongs to it`, span: ins.keywordSpan });
+  if (JSON_FORM.has(keyword) && words.length > 0) {
+    const json = parseJsonArray(logical.text, words[0].start);
+    if (json === "not-strings") {
+      problems.push({ message: "a JSON array of arguments must hold strings only", span: argsSpan! });
+    } else if (json && json.length > 0) {
+      ins.json = json.map((s) => {
+        const span = logical.span(s.start, s.end);
+        return { text: s.value, raw: source.slice(span), span, literal: true };
       });
     }
   }
-  const withHeredocs = ai as AstInstruction & { getHeredocs?: () => AstHeredoc[] };
-  if (keyword === "RUN" || keyword === "COPY" || keyword === "ADD") {
-    let heredocs: AstHeredoc[] = [];
-    try {
-      heredocs = withHeredocs.getHeredocs?.() ?? [];
-    } catch {
-      // dockerfile-ast throws on some malformed heredoc markers: report them and read the rest of the file.
-      problems.push({ message: "malformed heredoc", span: ins.span });
-    }
-    const last = heredocs.at(-1);
-    if (last && source.slice(ins.span).split(/\r?\n/).at(-1)!.trim() !== last.getName()) {
-      problems.push({ message: `heredoc <<${last.getName()} is never closed: every line after it belongs to it`, span: ins.keywordSpan });
-    }
-    ins.heredocs = heredocs.map((h) => {
-      const r = h.getContentRange();
-      const contentSpan = r ? span(r) : undefined;
-      return { name: h.getName(), contentSpan, content: contentSpan ? source.slice(contentSpan) : "" };
-    });
-  }
-  const withProps = ai as AstInstruction & {
-    getProperties?: () => Array<{
-      getName(): string;
-      getValue(): string | null;
-      getRange(): AstRange;
-      getNameRange(): AstRange;
-      getValueRange(): AstRange | null;
-    }>;
-  };
-  if (keyword === "ENV" || keyword === "ARG" || keyword === "LABEL") {
-    ins.properties = (withProps.getProperties?.() ?? []).map((p) => {
-      const vr = p.getValueRange();
-      return {
-        name: p.getName(),
-        value: p.getValue(),
-        span: span(p.getRange()),
-        nameSpan: span(p.getNameRange()),
-        valueSpan: vr ? span(vr) : undefined,
-      };
-    });
-  }
+  if (keyword === "ENV" || keyword === "ARG" || keyword === "LABEL") ins.properties = properties(keyword, raw, escape);
   if (keyword === "RUN") {
     ins.mounts = flags
       .filter((f) => f.name === "mount")
@@ -228,13 +185,62 @@ function toInstruction(
   return ins;
 }
 
-function decodeJsonString(raw: string): string | undefined {
-  try {
-    const v: unknown = JSON.parse(raw);
-    return typeof v === "string" ? v : undefined;
-  } catch {
-    return undefined;
+/** `--name=value`; a value that holds `=` is also read as comma-separated options (`type=cache,target=/x`). */
+function toFlag(w: RawWord, logical: LogicalLine): Flag {
+  const eq = w.text.indexOf("=");
+  const rawEq = logical.text.slice(w.start, w.end).indexOf("=");
+  const value = eq < 0 ? null : w.text.slice(eq + 1);
+  const options: Record<string, string> = {};
+  if (value?.includes("=")) {
+    for (const option of value.split(",")) {
+      if (option === "") continue;
+      const at = option.indexOf("=");
+      options[(at < 0 ? option : option.slice(0, at)).toLowerCase()] = at < 0 ? "" : option.slice(at + 1);
+    }
   }
+  return {
+    name: (eq < 0 ? w.text.slice(2) : w.text.slice(2, eq)).toLowerCase(),
+    value,
+    span: logical.span(w.start, w.end),
+    nameSpan: logical.span(w.start + 2, rawEq < 0 ? w.end : w.start + rawEq),
+    valueSpan: rawEq < 0 ? undefined : logical.span(w.start + rawEq + 1, w.end),
+    options,
+  };
+}
+
+/**
+ * ENV, LABEL and ARG pairs: `name=value` words (quotes group, and are removed from names and values), or the
+ * legacy `ENV name value...` form, where everything after the name is the value.
+ */
+function properties(keyword: string, raw: InstructionSyntax, escape: string): Instruction["properties"] {
+  const { logical } = raw;
+  const words = splitQuotedWords(logical.text, raw.argsAt, escape);
+  if (keyword !== "ARG" && words.length > 1 && !words[0].text.includes("=")) {
+    const [name] = words;
+    const nameSpan = logical.span(name.start, name.end);
+    const valueSpan = logical.span(words[1].start, words.at(-1)!.end);
+    return [
+      {
+        name: unquote(name.text, escape),
+        value: unquote(logical.text.slice(words[1].start, words.at(-1)!.end), escape),
+        span: { start: nameSpan.start, end: valueSpan.end },
+        nameSpan,
+        valueSpan,
+      },
+    ];
+  }
+  return words.map((w) => {
+    const span = logical.span(w.start, w.end);
+    const eq = w.text.indexOf("=");
+    if (eq < 0) return { name: unquote(w.text, escape), value: null, span, nameSpan: span };
+    return {
+      name: unquote(w.text.slice(0, eq), escape),
+      value: unquote(w.text.slice(eq + 1), escape),
+      span,
+      nameSpan: logical.span(w.start, w.start + eq),
+      valueSpan: logical.span(w.start + eq + 1, w.end),
+    };
+  });
 }
 
 function makeStage(
@@ -460,8 +466,8 @@ export function logicalLine(text: string, start: number, end: number, escape: st
 }
 
 /**
- * Ignore comments, read from the raw lines: dockerfile-ast takes `# whittle ignore=x` at the top of a file for a
- * parser directive, which BuildKit does not (a directive key is one word).
+ * Ignore comments, read from the raw lines. `# whittle ignore=x` at the top of a file is one of them, not a parser
+ * directive: a directive's key is one word.
  */
 function collectIgnores(source: SourceText, instructions: Instruction[], directives: Directives): InlineIgnore[] {
   const ignores: InlineIgnore[] = [];

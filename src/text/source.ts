@@ -28,12 +28,6 @@ export class SourceText {
     }
   }
 
-  /** 0-based line and character (the LSP convention dockerfile-ast uses) to an offset. */
-  offsetOf(line: number, character: number): number {
-    if (line >= this.lineStarts.length) return this.text.length;
-    return Math.min(this.lineStarts[line] + character, this.text.length);
-  }
-
   positionAt(offset: number): Position {
     let lo = 0;
     let hi = this.lineStarts.length - 1;

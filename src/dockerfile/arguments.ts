@@ -1,0 +1,249 @@
+// The arguments of one instruction, read from its logical line (continuations already removed) the way BuildKit's
+// line parsers read them (line_parsers.go, split_command.go): plain words, leading --flags, the JSON exec form,
+// name=value pairs with quotes, and heredoc markers. Offsets are into the logical line; the caller maps them.
+
+/** Blanks between words: BuildKit splits on [\t\v\f\r ]. */
+export function isBlank(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13;
+}
+
+export interface RawWord {
+  /** The word with escape characters applied. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Words split at blanks with no regard for quotes, as the frontend splits FROM, COPY, EXPOSE and the like. The
+ * escape character takes the next character literally, except before `$`, where both stay so that variable
+ * expansion still sees the `$` as escaped; an escape character before a blank or at the end is dropped.
+ */
+export function splitWords(text: string, from: number, escape: string): RawWord[] {
+  const esc = escape.charCodeAt(0);
+  const words: RawWord[] = [];
+  const n = text.length;
+  let i = from;
+  while (i < n) {
+    while (i < n && isBlank(text.charCodeAt(i))) i++;
+    if (i >= n) break;
+    const start = i;
+    let value = "";
+    let chunk = i;
+    let end = i;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (isBlank(c)) break;
+      if (c === esc) {
+        value += text.slice(chunk, i);
+        if (i + 1 >= n || isBlank(text.charCodeAt(i + 1))) {
+          chunk = ++i;
+          break;
+        }
+        chunk = text.charCodeAt(i + 1) === 36 ? i : i + 1;
+        i += 2;
+        end = i;
+        continue;
+      }
+      end = ++i;
+    }
+    value += text.slice(chunk, Math.max(chunk, end));
+    if (end > start) words.push({ text: value, start, end });
+  }
+  return words;
+}
+
+/** Where the first word at or after `at` ends. */
+function wordEnd(text: string, at: number): number {
+  while (at < text.length && !isBlank(text.charCodeAt(at))) at++;
+  return at;
+}
+
+function skipBlanks(text: string, at: number): number {
+  while (at < text.length && isBlank(text.charCodeAt(at))) at++;
+  return at;
+}
+
+/**
+ * Words split at blanks outside quotes, quotes and escapes kept (BuildKit's parseWords, used for ENV, LABEL and
+ * ARG before their values are unquoted).
+ */
+export function splitQuotedWords(text: string, from: number, escape: string): RawWord[] {
+  const esc = escape.charCodeAt(0);
+  const words: RawWord[] = [];
+  const n = text.length;
+  let i = skipBlanks(text, from);
+  while (i < n) {
+    const start = i;
+    let quote = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      if (quote === 0 && isBlank(c)) break;
+      if (c === esc && quote !== 39 /* ' */) {
+        i += 2;
+        continue;
+      }
+      if (quote === 0 && (c === 34 || c === 39)) quote = c;
+      else if (c === quote) quote = 0;
+      i++;
+    }
+    const end = Math.min(i, n);
+    words.push({ text: text.slice(start, end), start, end });
+    i = skipBlanks(text, end);
+  }
+  return words;
+}
+
+/**
+ * A word's value the way the shell lexer reads it after parsing: quotes removed, escapes applied (inside double
+ * quotes only before `"`, `$` and the escape character). Variables stay unexpanded.
+ */
+export function unquote(raw: string, escape: string): string {
+  if (!/["'\\`]/.test(raw)) return raw;
+  let out = "";
+  let quote = "";
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (quote === "'") {
+      if (c === "'") quote = "";
+      else out += c;
+    } else if (c === escape) {
+      const next = raw[i + 1];
+      if (next === undefined) break;
+      if (quote === '"' && next !== '"' && next !== "$" && next !== escape) {
+        out += c;
+        continue;
+      }
+      out += next;
+      i++;
+    } else if (quote === '"') {
+      if (c === '"') quote = "";
+      else out += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** Leading `--flag` words; a bare `--` ends them and is consumed. Returns the index of the first argument. */
+export function flagCount(words: RawWord[]): { flags: number; args: number } {
+  let i = 0;
+  while (i < words.length && words[i].text.startsWith("--")) {
+    if (words[i].text === "--") return { flags: i, args: i + 1 };
+    i++;
+  }
+  return { flags: i, args: i };
+}
+
+export interface JsonString {
+  value: string;
+  /** Span of the string literal, quotes included. */
+  start: number;
+  end: number;
+}
+
+/**
+ * The exec form: the arguments parse as a JSON array of strings. Like the frontend (a JSON decoder reading one
+ * value), anything after the closing bracket is ignored. Undefined for the shell form; "not-strings" for an array
+ * holding something other than strings, which the frontend rejects.
+ */
+export function parseJsonArray(text: string, from: number): JsonString[] | "not-strings" | undefined {
+  let i = skipJsonSpace(text, from);
+  if (text.charCodeAt(i) !== 91 /* [ */) return undefined;
+  const strings: JsonString[] = [];
+  i = skipJsonSpace(text, i + 1);
+  if (text.charCodeAt(i) === 93 /* ] */) return strings;
+  for (;;) {
+    if (text.charCodeAt(i) !== 34) return isJsonArray(text, from) ? "not-strings" : undefined;
+    const end = jsonStringEnd(text, i);
+    if (end < 0) return undefined;
+    const value = JSON.parse(text.slice(i, end)) as string;
+    strings.push({ value, start: i, end });
+    i = skipJsonSpace(text, end);
+    const c = text.charCodeAt(i);
+    if (c === 93) return strings;
+    if (c !== 44 /* , */) return undefined;
+    i = skipJsonSpace(text, i + 1);
+  }
+}
+
+function skipJsonSpace(text: string, i: number): number {
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+    i++;
+  }
+}
+
+/** End (after the closing quote) of the JSON string starting at `i`, or -1 if it is not valid JSON. */
+function jsonStringEnd(text: string, i: number): number {
+  for (i++; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return i + 1;
+    if (c < 32) return -1;
+    if (c === 92) {
+      const e = text[i + 1];
+      if (e === "u") {
+        if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) return -1;
+        i += 5;
+      } else if (e !== undefined && '"\\/bfnrt'.includes(e)) i++;
+      else return -1;
+    }
+  }
+  return -1;
+}
+
+/** Whether some prefix of the text from `from` up to a closing bracket is a JSON array (the rare not-strings case). */
+function isJsonArray(text: string, from: number): boolean {
+  for (let end = text.indexOf("]", from); end >= 0; end = text.indexOf("]", end + 1)) {
+    try {
+      if (Array.isArray(JSON.parse(text.slice(from, end + 1)))) return true;
+    } catch {
+      // not yet a whole array: try the next closing bracket
+    }
+  }
+  return false;
+}
+
+export interface HeredocMarker {
+  name: string;
+  chomp: boolean;
+}
+
+const HEREDOC_WORD = /^\d*<<(-?)([^<]*)$/;
+
+/**
+ * The heredocs an instruction line opens, in order: shell words (quotes and backslashes respected) of the form
+ * `<<NAME`, `<<-NAME`, `<<"NAME"`, optionally after a file descriptor, as BuildKit's heredocsFromLine finds them.
+ */
+export function heredocMarkers(text: string): HeredocMarker[] {
+  const markers: HeredocMarker[] = [];
+  for (const word of splitQuotedWords(text, 0, "\\")) {
+    if (!word.text.includes("<<")) continue;
+    const m = HEREDOC_WORD.exec(word.text);
+    if (!m || m[2] === "") continue;
+    const name = unquote(m[2], "\\");
+    if (name !== "") markers.push({ name, chomp: m[1] === "-" });
+  }
+  return markers;
+}
+
+/** RUN, COPY and ADD in shell form (also as an ONBUILD trigger) read heredoc bodies from the lines that follow. */
+export function opensHeredocs(keyword: string, text: string, argsAt: number, escape: string): boolean {
+  if (!text.includes("<<", argsAt)) return false;
+  let kw = keyword.toUpperCase();
+  let at = argsAt;
+  if (kw === "ONBUILD") {
+    const end = wordEnd(text, at);
+    kw = text.slice(at, end).toUpperCase();
+    at = skipBlanks(text, end);
+  }
+  if (kw !== "RUN" && kw !== "COPY" && kw !== "ADD") return false;
+  const words = splitWords(text, at, escape);
+  const { args } = flagCount(words);
+  const rest = args < words.length ? words[args].start : text.length;
+  return !Array.isArray(parseJsonArray(text, rest));
+}
