@@ -160,16 +160,28 @@ export class PathIndex {
   bytesUnder(node: FsNode): number {
     const shared = new Set<Blob>();
     let total = 0;
-    for (const n of node.children ? this.walk(node) : [node]) {
-      const blob = n.blob;
-      if (!blob) continue;
-      if (blob.names > 1) {
-        if (shared.has(blob)) continue;
-        shared.add(blob);
-      }
-      total += blob.size;
+    // A stack of directories rather than walk(): no array of every node below a large directory.
+    const dirs: FsNode[] = [];
+    let n: FsNode | undefined = node;
+    for (; n; n = dirs.pop()) {
+      if (n.children) {
+        for (const c of n.children.values()) {
+          if (c.children) dirs.push(c);
+          else total += this.ownBytes(c, shared);
+        }
+      } else total += this.ownBytes(n, shared);
     }
     return total;
+  }
+
+  private ownBytes(n: FsNode, shared: Set<Blob>): number {
+    const blob = n.blob;
+    if (!blob) return 0;
+    if (blob.names > 1) {
+      if (shared.has(blob)) return 0;
+      shared.add(blob);
+    }
+    return blob.size;
   }
 
   private add(layer: number, e: LayerEntry, changes: LayerChanges): void {

@@ -238,17 +238,18 @@ export class TarParser {
   }
 }
 
-/** Sum of a block's 512 bytes, four at a time (headers are the hot path of a 200k-file layer). */
+/** Sum of a block's 512 bytes, eight at a time (headers are the hot path of a 200k-file layer). */
 function byteSum(buf: Buffer, at: number): number {
   const view = viewOf(buf);
   const start = buf.byteOffset + at;
   // Two 16-bit lanes of byte sums: 128 words of at most 2 * 255 each cannot carry out of a lane.
   let lanes = 0;
-  for (let i = start; i < start + BLOCK; i += 4) {
+  for (let i = start; i < start + BLOCK; i += 8) {
     const x = view.getUint32(i, true);
-    lanes += (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff);
+    const y = view.getUint32(i + 4, true);
+    lanes = (lanes + (x & 0x00ff00ff) + ((x >>> 8) & 0x00ff00ff) + (y & 0x00ff00ff) + ((y >>> 8) & 0x00ff00ff)) >>> 0;
   }
-  return (lanes & 0xffff) + Math.floor(lanes / 0x10000);
+  return (lanes & 0xffff) + (lanes >>> 16);
 }
 
 /** A NUL-terminated field; ASCII (the usual case) takes the cheaper latin1 decoder. */

@@ -17,7 +17,8 @@ const MB = 1024 * 1024;
 const DIST_META = /\.(?:dist-info\/(?:RECORD|METADATA|top_level\.txt)|egg-info\/(?:PKG-INFO|top_level\.txt|installed-files\.txt))$/;
 
 export const captureRule: CaptureRule = (path, size) => {
-  if (DIST_META.test(path)) return size <= 8 * MB;
+  // The plain search first: the regex would scan every path of the image.
+  if (path.includes("-info/") && DIST_META.test(path)) return size <= 8 * MB;
   if (path.endsWith("/pyvenv.cfg")) return size <= MB;
   switch (path) {
     case "/var/lib/dpkg/status":
