@@ -58,10 +58,11 @@ function ancestors(entries: LayerEntry[], onNew: (dir: string) => void = () => u
   const parents = new Set<string>();
   let lastParent = "";
   for (const e of entries) {
-    if (e.path === "/") continue;
-    const first = parentOf(e.path);
-    // Entries of one directory come together: its ancestors are already in.
-    if (first === lastParent) continue;
+    const path = e.path;
+    const slash = path.lastIndexOf("/");
+    // Entries of one directory come together: its ancestors are already in (compared in place, no slice).
+    if (slash <= 0 || (slash === lastParent.length && path.startsWith(lastParent))) continue;
+    const first = path.slice(0, slash);
     lastParent = first;
     for (let p = first; p !== "/" && !parents.has(p); p = parentOf(p)) {
       parents.add(p);

@@ -143,9 +143,8 @@ function commonDir(a: string, b: string): string {
 export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
-  // Most content is unique: keep the first node per hash, and lists only for repeats.
-  const first = new Map<number, FsNode>();
-  const repeats = new Map<number, FsNode[]>();
+  // Copies have equal sizes: group by size (most sizes are unique) and compare hashes only within a size.
+  const bySize = new Map<number, FsNode | FsNode[]>();
   const seen = new Set<Blob>();
   const visit = (node: FsNode) => {
     const blob = node.blob!;
@@ -165,13 +164,10 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
       return;
     }
     if (blob.hash === undefined) return;
-    const earlier = first.get(blob.hash);
-    if (!earlier) first.set(blob.hash, node);
-    else {
-      const list = repeats.get(blob.hash);
-      if (list) list.push(node);
-      else repeats.set(blob.hash, [earlier, node]);
-    }
+    const same = bySize.get(blob.size);
+    if (same === undefined) bySize.set(blob.size, node);
+    else if (Array.isArray(same)) same.push(node);
+    else bySize.set(blob.size, [same, node]);
   };
   // A hardlinked blob is named by its original path while that is still visible.
   const links: FsNode[] = [];
@@ -182,10 +178,7 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   }
   links.forEach(visit);
   items.push(...avoidable.values());
-  for (const all of repeats.values()) {
-    // The hash names the content; equal sizes confirm it.
-    const group = all.filter((n) => n.blob!.size === all[0].blob!.size);
-    if (group.length < 2) continue;
+  for (const group of sameContent(bySize)) {
     group.sort((a, b) => a.blob!.layer - b.blob!.layer || (a.path < b.path ? -1 : 1));
     const [kept, ...copies] = group;
     // One item per content and storing layer, named by the first extra copy there.
@@ -212,6 +205,20 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
     else avoidableBytes += item.bytes;
   }
   return { bytes: hiddenBytes + avoidableBytes + duplicateBytes, hiddenBytes, avoidableBytes, duplicateBytes, byKind, items };
+}
+
+/** Nodes of equal size and hash, two or more to a group. */
+function* sameContent(bySize: Map<number, FsNode | FsNode[]>): Generator<FsNode[]> {
+  for (const same of bySize.values()) {
+    if (!Array.isArray(same)) continue;
+    same.sort((a, b) => a.blob!.hash! - b.blob!.hash!);
+    for (let i = 0; i < same.length; ) {
+      let j = i + 1;
+      while (j < same.length && same[j].blob!.hash === same[i].blob!.hash) j++;
+      if (j - i > 1) yield same.slice(i, j);
+      i = j;
+    }
+  }
 }
 
 function groupBy<T>(list: T[], key: (t: T) => number): T[][] {

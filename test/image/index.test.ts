@@ -84,13 +84,17 @@ describe("path index", () => {
     const same = bytes(4096, 9);
     const { index } = await build(
       [{ path: "a/one", content: same }, { path: "a/hard", type: "link", linkname: "a/one" }, { path: "b/other", content: bytes(4096, 10) }],
-      [{ path: "c/two", content: same }, { path: "c/three", content: same }],
+      // Two contents of one size: each copy joins its own original.
+      [{ path: "c/two", content: same }, { path: "c/three", content: same }, { path: "d/again", content: bytes(4096, 10) }, { path: "d/unique", content: bytes(4096, 11) }],
     );
     const waste = analyzeWaste(index);
-    assert.equal(waste.duplicateBytes, 8192);
+    assert.equal(waste.duplicateBytes, 12288);
     assert.deepEqual(
       waste.items.map((i) => ({ kind: i.kind, path: i.path, bytes: i.bytes, files: i.files, layer: i.layer, sameAs: i.sameAs })),
-      [{ kind: "duplicate", path: "/c/three", bytes: 8192, files: 2, layer: 1, sameAs: "/a/one" }],
+      [
+        { kind: "duplicate", path: "/c/three", bytes: 8192, files: 2, layer: 1, sameAs: "/a/one" },
+        { kind: "duplicate", path: "/d/again", bytes: 4096, files: 1, layer: 1, sameAs: "/b/other" },
+      ],
     );
   });
 
