@@ -193,7 +193,7 @@ function* mutants(rnd: Rng, entries: CorpusEntry[], sources: Map<string, Buffer>
  * random mutants on every seed, in process and through the CLI, so a fixed crash stays fixed.
  */
 const FOUND: readonly string[] = [
-  // dockerfile-ast's getHeredocs on a RUN continued onto a comment holding a backslash
+  // a RUN continued onto a comment line that holds a backslash (the parser once threw reading heredocs there)
   "FROM python:3.11-slim\nRUN \\\n#\\ab\n",
   // a pipe after pip install in a stage the multi-stage rewrite plans
   "FROM python:3.10-slim-bookworm\nRUN apt-get install -y gcc\nRUN pip install -r a|b\n",
