@@ -143,8 +143,10 @@ function commonDir(a: string, b: string): string {
 export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
-  // Copies have equal sizes: group by size (most sizes are unique) and compare hashes only within a size.
-  const bySize = new Map<number, FsNode | FsNode[]>();
+  // Content candidates for duplicates, and their hashes side by side for a native numeric sort.
+  const walked = index.walk();
+  const candidates: FsNode[] = [];
+  const hashes = new Float64Array(walked.length);
   const seen = new Set<Blob>();
   const visit = (node: FsNode) => {
     const blob = node.blob!;
@@ -164,21 +166,22 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
       return;
     }
     if (blob.hash === undefined) return;
-    const same = bySize.get(blob.size);
-    if (same === undefined) bySize.set(blob.size, node);
-    else if (Array.isArray(same)) same.push(node);
-    else bySize.set(blob.size, [same, node]);
+    hashes[candidates.length] = blob.hash;
+    candidates.push(node);
   };
   // A hardlinked blob is named by its original path while that is still visible.
   const links: FsNode[] = [];
-  for (const node of index.walk()) {
+  for (const node of walked) {
     if (!node.blob) continue;
     if (node.hardlink) links.push(node);
     else visit(node);
   }
   links.forEach(visit);
   items.push(...avoidable.values());
-  for (const group of sameContent(bySize)) {
+  for (const all of repeatedContent(candidates, hashes)) {
+    // The hash names the content; equal sizes confirm it.
+    const group = all.filter((n) => n.blob!.size === all[0].blob!.size);
+    if (group.length < 2) continue;
     group.sort((a, b) => a.blob!.layer - b.blob!.layer || (a.path < b.path ? -1 : 1));
     const [kept, ...copies] = group;
     // One item per content and storing layer, named by the first extra copy there.
@@ -207,18 +210,24 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   return { bytes: hiddenBytes + avoidableBytes + duplicateBytes, hiddenBytes, avoidableBytes, duplicateBytes, byKind, items };
 }
 
-/** Nodes of equal size and hash, two or more to a group. */
-function* sameContent(bySize: Map<number, FsNode | FsNode[]>): Generator<FsNode[]> {
-  for (const same of bySize.values()) {
-    if (!Array.isArray(same)) continue;
-    same.sort((a, b) => a.blob!.hash! - b.blob!.hash!);
-    for (let i = 0; i < same.length; ) {
-      let j = i + 1;
-      while (j < same.length && same[j].blob!.hash === same[i].blob!.hash) j++;
-      if (j - i > 1) yield same.slice(i, j);
-      i = j;
-    }
+/**
+ * Nodes that share a hash, grouped. Most content is unique: sorting the hashes finds the repeated
+ * ones without a map entry per file, and only nodes holding those are grouped.
+ */
+function repeatedContent(nodes: FsNode[], hashes: Float64Array): Iterable<FsNode[]> {
+  const sorted = hashes.subarray(0, nodes.length).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  const groups = new Map<number, FsNode[]>();
+  if (repeated.size === 0) return groups.values();
+  for (const node of nodes) {
+    const hash = node.blob!.hash!;
+    if (!repeated.has(hash)) continue;
+    const group = groups.get(hash);
+    if (group) group.push(node);
+    else groups.set(hash, [node]);
   }
+  return groups.values();
 }
 
 function groupBy<T>(list: T[], key: (t: T) => number): T[][] {
