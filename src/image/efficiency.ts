@@ -48,6 +48,13 @@ interface LayerTree {
   whiteouts: boolean;
 }
 
+/** FNV-1a over the path's UTF-16 units: cheap, and only ever a hint that two paths may be equal. */
+function pathHash(path: string): number {
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+  return h;
+}
+
 function parentOf(path: string): string {
   const slash = path.lastIndexOf("/");
   return slash <= 0 ? "/" : path.slice(0, slash);
@@ -228,16 +235,8 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   };
 
   layers.forEach((entries, k) => {
-    if (k > lastWhiteout && !(k === 0 && lastWhiteout >= 0)) {
-      // Neither stacked below a whiteout nor holding one: its leaves straight from the entries.
-      const parents = ancestors(entries);
-      for (const e of entries) {
-        if (e.path === "/" || parents.has(e.path)) continue;
-        const dirOnly = e.kind === "opaque" || e.kind === "marker";
-        records.see(e.path, dirOnly ? 0 : e.size, k, !dirOnly);
-      }
-      return;
-    }
+    // Layers after the last whiteout are read straight from their entries, below.
+    if (k > lastWhiteout) return;
     const tree = layerTree(entries);
     trees[k] = tree;
     if (!tree.whiteouts) {
@@ -258,8 +257,36 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
     }
   });
 
+  // Neither stacked below a whiteout nor holding one: their leaves come straight from the entries.
+  // Most paths are seen once; a hash of every leaf's path, sorted, finds the few that may repeat
+  // (or collide), and only those (and paths the layers above already recorded) take a record.
+  const rest = layers.slice(lastWhiteout + 1).map((entries) => ({ entries, parents: ancestors(entries) }));
+  const isLeaf = (e: LayerEntry, parents: Set<string>) => e.path !== "/" && !parents.has(e.path);
+  let leaves = 0;
+  for (const { entries, parents } of rest) for (const e of entries) if (isLeaf(e, parents)) leaves++;
+  const hashes = new Int32Array(leaves);
+  let n = 0;
+  for (const { entries, parents } of rest) for (const e of entries) if (isLeaf(e, parents)) hashes[n++] = pathHash(e.path);
+  const repeated = new Set<number>();
+  const sorted = hashes.slice().sort();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   let minimum = 0;
   let discovered = 0;
+  n = 0;
+  rest.forEach(({ entries, parents }, i) => {
+    const k = lastWhiteout + 1 + i;
+    for (const e of entries) {
+      if (!isLeaf(e, parents)) continue;
+      const dirOnly = e.kind === "opaque" || e.kind === "marker";
+      const size = dirOnly ? 0 : e.size;
+      if (repeated.has(hashes[n++]) || (records.map.size > 0 && records.map.has(e.path))) records.see(e.path, size, k, !dirOnly);
+      else {
+        minimum += size;
+        discovered += size;
+      }
+    }
+  });
+
   let wasted = 0;
   const inefficiencies: DiveInefficiency[] = [];
   for (const [path, r] of records.map) {

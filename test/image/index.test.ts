@@ -161,6 +161,23 @@ describe("dive efficiency", () => {
     );
   });
 
+  it("joins a path of a layer after the last whiteout to its records from the layers below", async () => {
+    const { entries } = await build(
+      [{ path: "x", content: bytes(10, 1) }, { path: "y", content: bytes(5, 2) }],
+      [{ path: ".wh.y" }],
+      [{ path: "x", content: bytes(20, 3) }],
+    );
+    const dive = diveEfficiency(entries);
+    // /x: 10 then 20; /y: 5 then 0 (deleted) -> min 10 + 0 of 35.
+    assert.equal(dive.efficiency, 10 / 35);
+    assert.equal(dive.wastedBytes, 35);
+    assert.equal(dive.userWastedPercent, 35 / 20);
+    assert.deepEqual(
+      dive.inefficiencies.map((i) => [i.path, i.cumulativeBytes, i.count]),
+      [["/x", 30, 2], ["/y", 5, 2]],
+    );
+  });
+
   it("scores a single layer 1 with no user bytes instead of NaN", async () => {
     const { entries } = await build([{ path: "a", content: 10 }]);
     const dive = diveEfficiency(entries);
