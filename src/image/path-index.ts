@@ -186,7 +186,8 @@ export class PathIndex {
 
   private add(layer: number, e: LayerEntry, changes: LayerChanges): void {
     const slash = e.path.lastIndexOf("/");
-    let parent = this.lastDir && slash === this.lastDirPath.length && e.path.startsWith(this.lastDirPath) ? this.lastDir : undefined;
+    // A slice compared measures faster than startsWith.
+    let parent = this.lastDir && slash === this.lastDirPath.length && e.path.slice(0, slash) === this.lastDirPath ? this.lastDir : undefined;
     if (!parent) {
       this.lastDirPath = e.path.slice(0, slash);
       parent = this.ensureDir(this.lastDirPath || "/", layer);
