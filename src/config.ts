@@ -1,23 +1,20 @@
 import { readFileSync } from "node:fs";
 import { parse as parseToml } from "smol-toml";
-import { z } from "zod";
 import { InputError } from "./errors.js";
 import type { Severity } from "./rules/types.js";
 
-const severity = z.enum(["error", "warning", "info"]);
+const SEVERITIES: readonly string[] = ["error", "warning", "info"] satisfies Severity[];
 
-const LintConfigSchema = z
-  .object({
-    "fail-on": severity.optional(),
-    /** rule id -> "off" or a severity */
-    rules: z.record(z.string(), z.union([z.literal("off"), severity])).optional(),
-    disable: z.array(z.string()).optional(),
-    /** Local stand-ins for official images, e.g. {"python:3.11-slim": "local/python:3.11-slim"}; used by init and compare. */
-    images: z.record(z.string(), z.string()).optional(),
-  })
-  .passthrough();
-
-export type WhittleConfig = z.infer<typeof LintConfigSchema>;
+/** `[tool.whittle]`: other keys (such as `init`) belong to other commands and pass through. */
+export interface WhittleConfig {
+  "fail-on"?: Severity;
+  /** rule id -> "off" or a severity */
+  rules?: Record<string, "off" | Severity>;
+  disable?: string[];
+  /** Local stand-ins for official images, e.g. {"python:3.11-slim": "local/python:3.11-slim"}; used by init and compare. */
+  images?: Record<string, string>;
+  [key: string]: unknown;
+}
 
 export interface ResolvedConfig {
   failOn: Severity;
@@ -37,13 +34,26 @@ export function resolveConfig(raw: WhittleConfig, source?: string): ResolvedConf
   return { failOn: raw["fail-on"] ?? "warning", disabled, severities, raw, source };
 }
 
+const isTable = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
 function validate(value: unknown, where: string): WhittleConfig {
-  const parsed = LintConfigSchema.safeParse(value ?? {});
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${where}: ${issue.path.join(".") || "config"}: ${issue.message}`);
+  const fail = (path: string, message: string): never => {
+    throw new InputError(`${where}: ${path}: ${message}`);
+  };
+  const severity = (v: unknown, path: string, choices: readonly string[]) => {
+    if (typeof v !== "string" || !choices.includes(v)) fail(path, `expected one of ${choices.map((c) => `"${c}"`).join(", ")}, got ${JSON.stringify(v)}`);
+  };
+  if (value === undefined || value === null) return {};
+  if (!isTable(value)) return fail("config", "expected a table");
+  if (value["fail-on"] !== undefined) severity(value["fail-on"], "fail-on", SEVERITIES);
+  if (value.rules !== undefined) {
+    if (!isTable(value.rules)) fail("rules", "expected a table of check ids");
+    for (const [id, v] of Object.entries(value.rules as Record<string, unknown>)) severity(v, `rules.${id}`, ["off", ...SEVERITIES]);
   }
-  return parsed.data;
+  const strings = (v: unknown[]) => v.every((x) => typeof x === "string");
+  if (value.disable !== undefined && !(Array.isArray(value.disable) && strings(value.disable))) fail("disable", "expected a list of check ids");
+  if (value.images !== undefined && !(isTable(value.images) && strings(Object.values(value.images)))) fail("images", "expected a table of image names");
+  return value as WhittleConfig;
 }
 
 /** `[tool.whittle]` of a pyproject.toml text, or undefined when it has none. */

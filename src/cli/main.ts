@@ -1,13 +1,18 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from "commander";
 import { InputError } from "../errors.js";
-import { registerCompare } from "./compare.js";
-import { registerFix } from "./fix.js";
-import { registerInit } from "./init.js";
-import { registerInspect } from "./inspect.js";
-import { registerLint } from "./lint.js";
-import { registerRules } from "./rules.js";
 import { VERSION } from "../version.js";
+
+// Each command loads only its own modules: a one-file lint should not pay for the image reader, the builder and
+// the generator. Help and unknown commands load them all.
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  lint: async () => (await import("./lint.js")).registerLint,
+  compare: async () => (await import("./compare.js")).registerCompare,
+  fix: async () => (await import("./fix.js")).registerFix,
+  init: async () => (await import("./init.js")).registerInit,
+  inspect: async () => (await import("./inspect.js")).registerInspect,
+  rules: async () => (await import("./rules.js")).registerRules,
+};
 
 const program = new Command();
 program
@@ -17,15 +22,10 @@ program
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-registerLint(program);
-registerCompare(program);
-registerFix(program);
-registerInit(program);
-registerInspect(program);
-registerRules(program);
-
 export async function main(argv: string[]): Promise<number> {
   try {
+    const named = argv[2] !== undefined && Object.hasOwn(COMMANDS, argv[2]) ? [argv[2]] : Object.keys(COMMANDS);
+    for (const name of named) (await COMMANDS[name]())(program);
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (err) {

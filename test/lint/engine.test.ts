@@ -48,5 +48,12 @@ describe("lint engine", () => {
     assert.equal(configFromPyproject('[project]\nname = "x"\n', "pyproject.toml"), undefined);
     assert.throws(() => configFromPyproject('[tool.whittle]\nfail-on = "loud"\n', "pyproject.toml"), /fail-on/);
     assert.throws(() => configFromPyproject("[tool.whittle\n", "pyproject.toml"), /not valid TOML/);
+    const bad = (toml: string) => () => configFromPyproject(`[tool.whittle]\n${toml}\n`, "pyproject.toml");
+    assert.throws(bad('rules = { pip-cache = "loud" }'), /pyproject\.toml \[tool\.whittle\]: rules\.pip-cache: expected one of "off", "error", "warning", "info", got "loud"/);
+    assert.throws(bad('rules = ["pip-cache"]'), /rules: expected a table of check ids/);
+    assert.throws(bad('disable = "pip-cache"'), /disable: expected a list of check ids/);
+    assert.throws(bad("images = { python = 3 }"), /images: expected a table of image names/);
+    const passes = configFromPyproject('[tool.whittle]\ndisable = ["pip-cache"]\n[tool.whittle.init]\npython = "3.12"\n', "pyproject.toml");
+    assert.deepEqual(JSON.parse(JSON.stringify(passes)), { disable: ["pip-cache"], init: { python: "3.12" } });
   });
 });
