@@ -51,23 +51,40 @@ export interface FileSource {
 }
 
 export function diskFiles(dir: string): FileSource {
+  // One readdir answers most questions: checks ask about many files a context does not have, and a failed
+  // stat or read costs a thrown error each.
+  let top: Map<string, boolean> | undefined;
+  const listing = (): Map<string, boolean> => {
+    if (!top) {
+      top = new Map();
+      try {
+        for (const e of readdirSync(dir, { withFileTypes: true })) top.set(e.name, e.isDirectory());
+      } catch {
+        // an unreadable context lists as empty
+      }
+    }
+    return top;
+  };
+  const clean = (rel: string) => rel.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
+  const mayExist = (rel: string) => listing().has(rel.split("/")[0]);
   return {
     read(rel) {
+      const r = clean(rel);
+      if (!mayExist(r) || listing().get(r) === true) return undefined;
       try {
-        const p = join(dir, rel);
-        return statSync(p).isFile() ? readFileSync(p, "utf8") : undefined;
+        const p = join(dir, r);
+        return statSync(p, { throwIfNoEntry: false })?.isFile() ? readFileSync(p, "utf8") : undefined;
       } catch {
         return undefined;
       }
     },
-    exists: (rel) => existsSync(join(dir, rel)),
-    entries() {
-      try {
-        return readdirSync(dir);
-      } catch {
-        return [];
-      }
+    exists(rel) {
+      const r = clean(rel);
+      if (r === "" || r === ".") return true;
+      if (!mayExist(r)) return false;
+      return !r.includes("/") || existsSync(join(dir, r));
     },
+    entries: () => [...listing().keys()],
   };
 }
 

@@ -44,13 +44,13 @@ export default defineCheck({
       "that RUN already trims tests or bytecode and when the target is a development stage.",
   },
   check(ctx) {
-    const fromManifests = [...ctx.project.dependencies()].filter((d) => HEAVY_TESTS.has(d));
+    const fromManifests = () => [...ctx.project.dependencies()].filter((d) => HEAVY_TESTS.has(d));
     for (const rc of commandsIn(ctx.file, "shipped")) {
       const op = pythonOp(rc.cmd);
       if (!op || op.tool === "conda" || op.tool === "pipx" || !isDependencyInstall(op)) continue;
       // Only where it pays: a named distribution, or one of the project's, known to ship a large test suite.
       const named = op.targets.map((t) => normalizeDistName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(t.text)?.[0] ?? "")).filter((d) => HEAVY_TESTS.has(d));
-      const heavy = named.length > 0 ? named : op.targets.length === 0 || requirementFiles(op).length > 0 ? fromManifests : [];
+      const heavy = named.length > 0 ? named : op.targets.length === 0 || requirementFiles(op).length > 0 ? fromManifests() : [];
       if (heavy.length === 0) continue;
       if ((rc.ins.shell?.commands ?? []).some(trims)) continue;
       ctx.report({ start: op.inv.toolWord.span.start, end: (op.verb ?? op.inv.toolWord).span.end }, {

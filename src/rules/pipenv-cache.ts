@@ -18,10 +18,9 @@ export default defineCheck({
       "Silent in stages that do not reach the final image.",
   },
   check(ctx) {
-    const deps = ctx.project.dependencies().size;
     reportCacheLeft(ctx, PIPENV_CACHE, {
       message: (op) => `pipenv ${op.action} leaves downloaded packages in ~/.cache/pipenv: remove it in the same RUN or set PIP_NO_CACHE_DIR`,
-      impact: () => estimates.toolCache("pipenv", deps),
+      impact: () => estimates.toolCache("pipenv", ctx.project.dependencies().size),
       fix: (rc, _op, dirs) => {
         const command = `rm -rf ${dirs.map((d) => absoluteDir(rc, d)).join(" ")}`;
         const edit = appendToRun(ctx.file, rc.ins, command, rc.cmd);

@@ -20,10 +20,9 @@ export default defineCheck({
       "reach the final image.",
   },
   check(ctx) {
-    const deps = ctx.project.dependencies().size;
     reportCacheLeft(ctx, POETRY_CACHE, {
       message: (op) => `poetry ${op.action} leaves downloaded packages in its cache: remove the cache and artifacts directories in the same RUN`,
-      impact: () => estimates.toolCache("poetry", deps),
+      impact: () => estimates.toolCache("poetry", ctx.project.dependencies().size),
       fix: (rc, _op, dirs) => {
         const command = `rm -rf ${dirs.map((d) => absoluteDir(rc, d)).join(" ")}`;
         const edit = appendToRun(ctx.file, rc.ins, command, rc.cmd);

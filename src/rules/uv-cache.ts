@@ -20,13 +20,12 @@ export default defineCheck({
       "shipped). `uv pip install` is covered by pip-cache. Silent in stages that do not reach the final image.",
   },
   check(ctx) {
-    const deps = ctx.project.dependencies().size;
     reportCacheLeft(ctx, UV_CACHE, {
       applies: (op) => op.tool === "uv",
       message: (op) => `uv ${op.action} leaves its cache in the image: add --no-cache or mount a cache on ~/.cache/uv`,
       impact: (rc, op) => {
         const mode = flagValue(op.args, "--link-mode")?.value ?? commandEnv(rc, "UV_LINK_MODE") ?? "hardlink";
-        return estimates.toolCache("uv", deps, mode === "hardlink");
+        return estimates.toolCache("uv", ctx.project.dependencies().size, mode === "hardlink");
       },
       fix: (_rc, op) => ({ kind: "safe", description: "add --no-cache", edits: [{ start: op.verb!.span.end, end: op.verb!.span.end, text: " --no-cache" }] }),
     });
