@@ -1,5 +1,5 @@
 import { flagCount, parseJsonArray, splitQuotedWords, splitWords, unquote, type RawWord } from "./arguments.js";
-import { scanDockerfile, type InstructionSyntax, type LogicalLine } from "./syntax.js";
+import { joinContinuations, scanDockerfile, type InstructionSyntax, type LogicalLine } from "./syntax.js";
 import { parseShell, type OffsetMap, type ShellScript } from "../shell/parser.js";
 import { SourceText, type Span } from "../text/source.js";
 import type {
@@ -76,7 +76,7 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
     current.instructions.push(ins);
     if (keyword === "RUN") {
       try {
-        ins.shell = parseRunBody(ins, source, escape);
+        ins.shell = parseRunBody(ins, source, raw.logical);
       } catch (err) {
         problems.push({ message: `could not parse RUN body: ${(err as Error).message}`, span: ins.span });
       }
@@ -369,7 +369,7 @@ function markReachability(stages: Stage[], target: Stage | undefined): void {
 
 const HEREDOC_MARKER = /<<-?\s*(["']?)([A-Za-z_][A-Za-z0-9_]*)\1/g;
 
-function parseRunBody(ins: Instruction, source: SourceText, escape: string): ShellScript | undefined {
+function parseRunBody(ins: Instruction, source: SourceText, logical: LogicalLine): ShellScript | undefined {
   if (ins.json) {
     return execFormScript(ins.json);
   }
@@ -388,7 +388,7 @@ function parseRunBody(ins: Instruction, source: SourceText, escape: string): She
     const start = ins.argsSpan.start;
     return parseShell(source.text.slice(start, ins.span.end), (o) => start + o);
   }
-  const { text, map } = logicalLine(source.text, ins.argsSpan.start, ins.span.end, escape);
+  const { text, map } = logical.tail(ins.argsSpan.start);
   return parseShell(text, map);
 }
 
@@ -423,46 +423,13 @@ function mergeScripts(scripts: ShellScript[]): ShellScript {
 }
 
 /**
- * Joins a shell-form instruction's continuation lines the way the Dockerfile frontend does (escape+newline
- * removed, comment and blank lines inside the continuation dropped), remembering where each piece came from.
+ * Joins a shell-form instruction's continuation lines from `start` to `end` the way the Dockerfile frontend does
+ * (escape and line break removed, comment and blank lines inside the continuation dropped), with the map back to
+ * file offsets.
  */
 export function logicalLine(text: string, start: number, end: number, escape: string): { text: string; map: OffsetMap } {
-  const pieces: Array<{ at: number; from: number; length: number }> = [];
-  let out = "";
-  let pos = start;
-  let first = true;
-  while (pos < end) {
-    let nl = text.indexOf("\n", pos);
-    if (nl < 0 || nl > end) nl = end;
-    let lineEnd = nl;
-    if (lineEnd > pos && text[lineEnd - 1] === "\r") lineEnd--;
-    const line = text.slice(pos, lineEnd);
-    const trimmed = line.trim();
-    if (!first && (trimmed === "" || trimmed.startsWith("#"))) {
-      pos = nl + 1;
-      continue;
-    }
-    first = false;
-    const body = line.replace(/[ \t]+$/, "");
-    const continues = body.endsWith(escape) && nl < end;
-    const keep = continues ? body.length - escape.length : line.length;
-    pieces.push({ at: out.length, from: pos, length: keep });
-    out += line.slice(0, keep);
-    if (!continues) break;
-    pos = nl + 1;
-  }
-  const map: OffsetMap = (o) => {
-    let lo = 0;
-    let hi = pieces.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (pieces[mid].at <= o) lo = mid;
-      else hi = mid - 1;
-    }
-    const p = pieces[lo];
-    return p ? p.from + (o - p.at) : start;
-  };
-  return { text: out, map };
+  const { line } = joinContinuations(text, start, end, escape.charCodeAt(0));
+  return { text: line.text, map: (o) => line.offset(o) };
 }
 
 /**
@@ -474,7 +441,11 @@ function collectIgnores(source: SourceText, instructions: Instruction[], directi
   if (directives.checkSkip.length > 0) ignores.push({ ids: directives.checkSkip, source: "buildkit" });
   const inHeredoc = (offset: number) =>
     instructions.some((i) => i.heredocs.some((h) => h.contentSpan && h.contentSpan.start <= offset && offset < h.contentSpan.end));
+  const text = source.text;
   for (let line = 1; line <= source.lineCount; line++) {
+    let at = source.lineStarts[line - 1];
+    while (text.charCodeAt(at) === 32 || text.charCodeAt(at) === 9) at++;
+    if (text.charCodeAt(at) !== 35 /* # */) continue;
     const m = /^\s*#\s*(whittle|hadolint)\s+(global\s+)?ignore\s*[=:]\s*(.+)$/i.exec(source.line(line));
     if (!m || inHeredoc(source.lineStarts[line - 1])) continue;
     const ids = m[3].split(/[,\s]+/).map((s) => s.trim()).filter(Boolean);

@@ -1,6 +1,7 @@
 // The Dockerfile's line structure, read in one pass the way BuildKit's frontend reads it (parser.go): parser
 // directives at the top, comment and blank lines, instructions joined across line continuations, and the
 // here-documents that follow an instruction's line. What the arguments of an instruction mean is arguments.ts's job.
+import type { OffsetMap } from "../shell/parser.js";
 import type { SourceText, Span } from "../text/source.js";
 import { isBlank, heredocMarkers, opensHeredocs } from "./arguments.js";
 
@@ -33,6 +34,15 @@ export class LogicalLine {
       else hi = mid - 1;
     }
     return pieces[lo].from + (at - pieces[lo].at);
+  }
+
+  /** The rest of the line from a file offset inside it, with the map from its offsets to the file's. */
+  tail(fileOffset: number): { text: string; map: OffsetMap } {
+    const pieces = this.pieces;
+    let k = pieces.length - 1;
+    while (k > 0 && pieces[k].from > fileOffset) k--;
+    const at = pieces[k].at + (fileOffset - pieces[k].from);
+    return { text: this.text.slice(at), map: (o) => this.offset(at + o) };
   }
 
   /** The file span of [start, end): it ends after the last character, not at the start of the next piece. */
@@ -131,15 +141,6 @@ export function scanDockerfile(source: SourceText): DockerfileSyntax {
     });
   }
 
-  /** Where a line's content ends when it is continued: before a trailing escape character that is not itself escaped. */
-  const continuedAt = (start: number, end: number): number => {
-    let last = end;
-    while (last > start && (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9)) last--;
-    if (last === start || text.charCodeAt(last - 1) !== esc) return -1;
-    if (last - 1 > start && text.charCodeAt(last - 2) === esc) return -1;
-    return last - 1;
-  };
-
   const instructions: InstructionSyntax[] = [];
   let i = 0;
   while (i < lineCount) {
@@ -150,25 +151,11 @@ export function scanDockerfile(source: SourceText): DockerfileSyntax {
       continue;
     }
     const startLine = i;
-    const pieces: Piece[] = [];
-    let logical = "";
-    let spanEnd = end;
-    let cut = continuedAt(first, end);
-    pieces.push({ at: 0, from: first });
-    logical += text.slice(first, cut < 0 ? end : cut);
-    i++;
-    while (cut >= 0 && i < lineCount) {
-      const start = lineStart(i);
-      const e = lineEnd(i);
-      i++;
-      const content = skipBlanks(start, e);
-      if (content === e || text.charCodeAt(content) === 35) continue;
-      cut = continuedAt(start, e);
-      pieces.push({ at: logical.length, from: start });
-      logical += text.slice(start, cut < 0 ? e : cut);
-      spanEnd = e;
-    }
-    const line = new LogicalLine(logical, pieces);
+    const joined = joinContinuations(text, first, text.length, esc);
+    const line = joined.line;
+    const logical = line.text;
+    let spanEnd = joined.end;
+    while (i < lineCount && starts[i] < joined.next) i++;
 
     let keywordEnd = 0;
     while (keywordEnd < logical.length && !isBlank(logical.charCodeAt(keywordEnd))) keywordEnd++;
@@ -230,4 +217,44 @@ function loneCarriageReturn(text: string): number {
     at = next - 1;
   }
   return -1;
+}
+
+/** Where a line's content ends when it is continued: before a trailing escape character that is not itself escaped. */
+function continuedAt(text: string, start: number, end: number, esc: number): number {
+  let last = end;
+  while (last > start && (text.charCodeAt(last - 1) === 32 || text.charCodeAt(last - 1) === 9)) last--;
+  if (last === start || text.charCodeAt(last - 1) !== esc) return -1;
+  if (last - 1 > start && text.charCodeAt(last - 2) === esc) return -1;
+  return last - 1;
+}
+
+/**
+ * Joins the lines of one instruction from `from` (its first character) while they end in the escape character,
+ * reading no further than `limit`: the escape character and line break go, comment and blank lines inside the
+ * continuation are dropped, continuation lines keep their indentation. `end` is where the last line read ends
+ * (before its line break), `next` where the line after it starts.
+ */
+export function joinContinuations(text: string, from: number, limit: number, esc: number): { line: LogicalLine; end: number; next: number } {
+  const pieces: Piece[] = [];
+  let logical = "";
+  let end = from;
+  let start = from;
+  for (let first = true; ; first = false) {
+    let nl = text.indexOf("\n", start);
+    if (nl < 0 || nl > limit) nl = limit;
+    let e = nl;
+    while (e > start && text.charCodeAt(e - 1) === 13) e--;
+    let content = start;
+    while (content < e && isBlank(text.charCodeAt(content))) content++;
+    const skipped = !first && (content === e || text.charCodeAt(content) === 35);
+    const cut = skipped ? 0 : continuedAt(text, start, e, esc);
+    if (!skipped) {
+      pieces.push({ at: logical.length, from: start });
+      logical += text.slice(start, cut < 0 ? e : cut);
+      end = e;
+    }
+    start = nl + 1;
+    if (cut < 0 || start > limit) break;
+  }
+  return { line: new LogicalLine(logical, pieces), end, next: start };
 }
