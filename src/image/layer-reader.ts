@@ -312,6 +312,12 @@ const IGNORE: EntrySink = { data: () => undefined, end: () => undefined };
 
 /** "./usr//bin/" -> "/usr/bin"; ".." components and absolute names are rejected as hostile. */
 export function normalizePath(name: string, where: string): string {
+  // Every "." or ".." component, "./" prefix, absolute name or empty component shows as a leading
+  // "." or "/", a "/." or a "//": names without them (nearly all) only lose a trailing slash.
+  const first = name.charCodeAt(0);
+  if (first !== 0x2e && first !== 0x2f && name.length <= MAX_PATH && !name.includes("/.") && !name.includes("//")) {
+    return name.charCodeAt(name.length - 1) === 0x2f ? "/" + name.slice(0, -1) : "/" + name;
+  }
   let p = name;
   while (p.startsWith("./")) p = p.slice(2);
   if (p.startsWith("/")) throw new InputError(`${where}: entry has an absolute path (${truncate(name)})`);
