@@ -1,6 +1,6 @@
 // whittle inspect against GNU tar listing the same nested archive, on synthetic images:
 //   npx tsx bench/inspect.ts [--runs N] [--keep] [--reuse] [--dir DIR] [--image FILE...]
-// (--keep leaves the images in DIR; --reuse measures images a kept run built.)
+// (--keep leaves the images in DIR; --reuse measures images a kept run built, and keeps them.)
 // Builds a ~500 MB image (docker-save layout, plain layers; and an OCI archive with gzip layers) and
 // an image of 200,000 small files, then prints wall time and peak memory side by side.
 // GNU tar's baseline streams every layer out of the outer archive once and lists it:
@@ -302,7 +302,8 @@ try {
     rows.push(compare(extra, extra, plainCmd(extra)));
   }
 } finally {
-  if (!flag("--keep")) for (const d of readdirSync(work)) rmSync(join(work, d), { recursive: true, force: true });
+  // Images a kept run built stay for the next --reuse.
+  if (!flag("--keep") && !flag("--reuse")) for (const d of readdirSync(work)) rmSync(join(work, d), { recursive: true, force: true });
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} MB`;
@@ -317,5 +318,5 @@ for (const r of rows) {
 }
 console.log(`\nmedian of ${runs} runs on ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}; goal: wall ratio <= 1.5, peak RSS < 300 MB`);
 console.log(
-  `whittle's time is the analysis in-process (read, parse, hash, index, waste, dive, Python), run from ${compiled ? "the compiled build (dist/)" : "TypeScript through tsx (run \`npm run build\` first to measure what users run)"}; its CPU counts the hashing thread.`,
+  `whittle's time is the analysis in-process (read, parse, hash, index, waste, dive, Python), run from ${compiled ? "the compiled build (dist/)" : "TypeScript through tsx (run \`npm run build\` first to measure what users run)"}; its CPU counts the threads that read and decompress.`,
 );
