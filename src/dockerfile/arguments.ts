@@ -8,7 +8,7 @@ export function isBlank(c: number): boolean {
 }
 
 export interface RawWord {
-  /** The word with escape characters applied. */
+  /** splitWords: the word with escape characters applied; splitQuotedWords: the word as written. */
   text: string;
   start: number;
   end: number;
@@ -65,31 +65,37 @@ function skipBlanks(text: string, at: number): number {
 }
 
 /**
+ * Where the word starting at `i` ends: at a blank outside quotes (the escape character escapes, except in '...').
+ * `open` when a quote is still open at the end of the text.
+ */
+function quotedWord(text: string, i: number, esc: number): { end: number; open: boolean } {
+  const n = text.length;
+  let quote = 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (quote === 0 && isBlank(c)) break;
+    if (c === esc && quote !== 39 /* ' */) {
+      i += 2;
+      continue;
+    }
+    if (quote === 0 && (c === 34 || c === 39)) quote = c;
+    else if (c === quote) quote = 0;
+    i++;
+  }
+  return { end: Math.min(i, n), open: quote !== 0 };
+}
+
+/**
  * Words split at blanks outside quotes, quotes and escapes kept (BuildKit's parseWords, used for ENV, LABEL and
  * ARG before their values are unquoted).
  */
 export function splitQuotedWords(text: string, from: number, escape: string): RawWord[] {
   const esc = escape.charCodeAt(0);
   const words: RawWord[] = [];
-  const n = text.length;
-  let i = skipBlanks(text, from);
-  while (i < n) {
+  for (let i = skipBlanks(text, from); i < text.length; i = skipBlanks(text, i)) {
     const start = i;
-    let quote = 0;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (quote === 0 && isBlank(c)) break;
-      if (c === esc && quote !== 39 /* ' */) {
-        i += 2;
-        continue;
-      }
-      if (quote === 0 && (c === 34 || c === 39)) quote = c;
-      else if (c === quote) quote = 0;
-      i++;
-    }
-    const end = Math.min(i, n);
-    words.push({ text: text.slice(start, end), start, end });
-    i = skipBlanks(text, end);
+    i = quotedWord(text, i, esc).end;
+    words.push({ text: text.slice(start, i), start, end: i });
   }
   return words;
 }
@@ -128,14 +134,23 @@ export function unquote(raw: string, escape: string): string {
   return out;
 }
 
-/** Leading `--flag` words; a bare `--` ends them and is consumed. Returns the index of the first argument. */
-export function flagCount(words: RawWord[]): { flags: number; args: number } {
-  let i = 0;
-  while (i < words.length && words[i].text.startsWith("--")) {
-    if (words[i].text === "--") return { flags: i, args: i + 1 };
-    i++;
+/**
+ * The leading `--name=value` words, as written (quotes group, the backslash escapes, as in BuildKit's
+ * extractBuilderFlags), and where the arguments after them start. A bare `--` ends the flags and is consumed.
+ * `unclosed` is the flag whose quote is never closed, taking the rest of the line with it.
+ */
+export function leadingFlags(text: string, from: number): { flags: RawWord[]; argsAt: number; unclosed?: RawWord } {
+  const flags: RawWord[] = [];
+  let at = skipBlanks(text, from);
+  while (text.startsWith("--", at)) {
+    const { end, open } = quotedWord(text, at, 92 /* \ */);
+    const word = { text: text.slice(at, end), start: at, end };
+    at = skipBlanks(text, end);
+    if (word.text === "--") break;
+    flags.push(word);
+    if (open) return { flags, argsAt: at, unclosed: word };
   }
-  return { flags: i, args: i };
+  return { flags, argsAt: at };
 }
 
 export interface JsonString {
@@ -232,7 +247,7 @@ export function heredocMarkers(text: string): HeredocMarker[] {
 }
 
 /** RUN, COPY and ADD in shell form (also as an ONBUILD trigger) read heredoc bodies from the lines that follow. */
-export function opensHeredocs(keyword: string, text: string, argsAt: number, escape: string): boolean {
+export function opensHeredocs(keyword: string, text: string, argsAt: number): boolean {
   if (!text.includes("<<", argsAt)) return false;
   let kw = keyword.toUpperCase();
   let at = argsAt;
@@ -242,8 +257,5 @@ export function opensHeredocs(keyword: string, text: string, argsAt: number, esc
     at = skipBlanks(text, end);
   }
   if (kw !== "RUN" && kw !== "COPY" && kw !== "ADD") return false;
-  const words = splitWords(text, at, escape);
-  const { args } = flagCount(words);
-  const rest = args < words.length ? words[args].start : text.length;
-  return !Array.isArray(parseJsonArray(text, rest));
+  return !Array.isArray(parseJsonArray(text, leadingFlags(text, at).argsAt));
 }

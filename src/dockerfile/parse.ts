@@ -1,4 +1,4 @@
-import { flagCount, parseJsonArray, splitQuotedWords, splitWords, unquote, type RawWord } from "./arguments.js";
+import { leadingFlags, parseJsonArray, splitQuotedWords, splitWords, unquote, type RawWord } from "./arguments.js";
 import { joinContinuations, scanDockerfile, type InstructionSyntax, type LogicalLine } from "./syntax.js";
 import { parseShell, type OffsetMap, type ShellScript } from "../shell/parser.js";
 import { SourceText, type Span } from "../text/source.js";
@@ -130,13 +130,18 @@ function toInstruction(
     const text = source.slice(span);
     return { text: w.text, raw: text, span, literal: !/[$`]/.test(text) };
   };
-  let words = splitWords(logical.text, raw.argsAt, escape);
-  const flags: Flag[] = [];
+  let argsAt = raw.argsAt;
+  let flags: Flag[] = [];
   if (FLAGGED.has(keyword)) {
-    const count = flagCount(words);
-    for (const w of words.slice(0, count.flags)) flags.push(toFlag(w, logical));
-    words = words.slice(count.args);
+    const leading = leadingFlags(logical.text, argsAt);
+    flags = leading.flags.map((w) => toFlag(w, logical));
+    argsAt = leading.argsAt;
+    if (leading.unclosed) {
+      const span = logical.span(leading.unclosed.start, leading.unclosed.end);
+      problems.push({ message: `unclosed quote in --${flags.at(-1)!.name}: the rest of the line belongs to the flag`, span });
+    }
   }
+  const words = splitWords(logical.text, argsAt, escape);
   const args = words.map(word);
   let argsSpan: Span | undefined;
   if (args.length > 0) {
@@ -188,8 +193,7 @@ function toInstruction(
 /** `--name=value`; a value that holds `=` is also read as comma-separated options (`type=cache,target=/x`). */
 function toFlag(w: RawWord, logical: LogicalLine): Flag {
   const eq = w.text.indexOf("=");
-  const rawEq = logical.text.slice(w.start, w.end).indexOf("=");
-  const value = eq < 0 ? null : w.text.slice(eq + 1);
+  const value = eq < 0 ? null : unquote(w.text.slice(eq + 1), "\\");
   const options: Record<string, string> = {};
   if (value?.includes("=")) {
     for (const option of value.split(",")) {
@@ -199,11 +203,11 @@ function toFlag(w: RawWord, logical: LogicalLine): Flag {
     }
   }
   return {
-    name: (eq < 0 ? w.text.slice(2) : w.text.slice(2, eq)).toLowerCase(),
+    name: unquote(eq < 0 ? w.text.slice(2) : w.text.slice(2, eq), "\\").toLowerCase(),
     value,
     span: logical.span(w.start, w.end),
-    nameSpan: logical.span(w.start + 2, rawEq < 0 ? w.end : w.start + rawEq),
-    valueSpan: rawEq < 0 ? undefined : logical.span(w.start + rawEq + 1, w.end),
+    nameSpan: logical.span(w.start + 2, eq < 0 ? w.end : w.start + eq),
+    valueSpan: eq < 0 ? undefined : logical.span(w.start + eq + 1, w.end),
     options,
   };
 }

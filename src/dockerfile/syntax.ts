@@ -56,7 +56,10 @@ export interface HeredocSyntax {
   name: string;
   /** `<<-`: leading tabs of the delimiter line are ignored. */
   chomp: boolean;
-  /** From the start of the first body line to the end of the last one (line breaks excluded); none when empty. */
+  /**
+   * From the start of the first body line to the end of the last one, before its line break (unclosed: to the end
+   * of the file); none when the body is empty.
+   */
   contentSpan?: Span;
   /** False when the file ends before the delimiter line. */
   closed: boolean;
@@ -66,7 +69,10 @@ export interface InstructionSyntax {
   /** As written. */
   keyword: string;
   keywordSpan: Span;
-  /** From the keyword to the end of its last line (the last heredoc's delimiter line when it has heredocs). */
+  /**
+   * From the keyword to the end of its last line, before the line break: the last heredoc's delimiter line when it
+   * has heredocs, the end of the file when one is unclosed.
+   */
   span: Span;
   /** 1-based line of the keyword. */
   line: number;
@@ -164,7 +170,7 @@ export function scanDockerfile(source: SourceText): DockerfileSyntax {
     const keyword = logical.slice(0, keywordEnd);
 
     const heredocs: HeredocSyntax[] = [];
-    if (opensHeredocs(keyword, logical, argsAt, escape)) {
+    if (opensHeredocs(keyword, logical, argsAt)) {
       for (const marker of heredocMarkers(logical)) {
         const doc: HeredocSyntax = { name: marker.name, chomp: marker.chomp, closed: false };
         const previous = heredocs.at(-1);

@@ -216,6 +216,17 @@ describe("Dockerfile syntax", () => {
       assert.deepEqual([odd.flags, words(odd)], [[], ["--odd", "/dst"]]);
     });
 
+    it("groups quoted flag values and removes the quotes, as the frontend does", () => {
+      const text = 'FROM x\nRUN --mount=type=cache,target="/root/.cache/pip" --mount="type=secret,id=a b" pip install x\n';
+      const run = parse(text).instructions[1];
+      assert.deepEqual(run.mounts.map((m) => [m.type, m.target ?? m.options.id]), [["cache", "/root/.cache/pip"], ["secret", "a b"]]);
+      assert.equal(slice(text, run.flags[1].valueSpan), '"type=secret,id=a b"');
+      assert.deepEqual(words(run), ["pip", "install", "x"]);
+      assert.deepEqual(messages("FROM x\nRUN --mount=type=cache,target='/root/.cache pip install x\n"), [
+        "unclosed quote in --mount: the rest of the line belongs to the flag",
+      ]);
+    });
+
     it("reads no flags in instructions that take none", () => {
       const m = parse("FROM x\nCMD --help\nENV --A=1\n");
       assert.deepEqual(m.instructions.map((i) => i.flags.length), [0, 0, 0]);
