@@ -95,7 +95,7 @@ export class LayerReader implements EntrySink {
     private readonly limits: LayerLimits = DEFAULT_LIMITS,
     private readonly capture: CaptureRule = () => false,
   ) {
-    this.parser = new TarParser((h) => this.entry(h), where);
+    this.parser = new TarParser((h) => this.entry(h), where, true);
   }
 
   /**
@@ -274,9 +274,9 @@ export class LayerReader implements EntrySink {
   private entry(h: TarHeader): EntrySink | undefined {
     if (this.entries.length >= this.limits.maxEntries) throw new InputError(`${this.where}: more than ${this.limits.maxEntries} entries`);
     if (h.size > this.budget) {
-      throw new InputError(`${this.where}: entry ${h.name} declares ${h.size} bytes, more than the whole layer can hold`);
+      throw new InputError(`${this.where}: entry ${h.name.slice(1)} declares ${h.size} bytes, more than the whole layer can hold`);
     }
-    const path = normalizePath(h.name, this.where);
+    const path = normalizeRooted(h.name, this.where);
     if (path === "/") return undefined;
     // Every field present from the start: one object shape for all entries keeps the later passes fast.
     const entry: LayerEntry = {
@@ -332,6 +332,15 @@ export function normalizePath(name: string, where: string): string {
     return "/" + parts.join("/");
   }
   return p.endsWith("/") ? "/" + p.slice(0, -1) : "/" + p;
+}
+
+/** normalizePath for a name the tar parser gave with a leading "/"; the usual name keeps its string. */
+export function normalizeRooted(rooted: string, where: string): string {
+  // As in normalizePath: no "." component, empty component or absolute name shows as "/." or "//".
+  if (rooted.length <= MAX_PATH + 1 && !rooted.includes("/.") && !rooted.includes("//")) {
+    return rooted.length > 1 && rooted.charCodeAt(rooted.length - 1) === 0x2f ? rooted.slice(0, -1) : rooted;
+  }
+  return normalizePath(rooted.slice(1), where);
 }
 
 /** OCI whiteouts: `.wh.NAME` deletes NAME, `.wh..wh..opq` empties its directory of lower-layer content. */

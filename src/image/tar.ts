@@ -87,6 +87,11 @@ export class TarParser {
   constructor(
     private readonly onEntry: EntryHandler,
     private readonly where: string,
+    /**
+     * Names with a leading "/" ("/usr/bin/" for "usr/bin/"), decoded so in one string: a path built
+     * by concatenation is two more strings per entry once something hashes it.
+     */
+    private readonly rooted = false,
   ) {}
 
   push(chunk: Buffer): void {
@@ -171,13 +176,12 @@ export class TarParser {
     const hasPax = this.localPax || this.hasGlobalPax;
     const paxPath = hasPax ? (this.pax.path ?? this.globalPax.path) : undefined;
     let name = this.longName ?? paxPath;
-    if (name === undefined) {
-      name = readString(buf, at, 100);
+    if (name !== undefined) {
+      if (this.rooted) name = "/" + name;
+    } else {
       // POSIX ustar has a prefix field; GNU's "ustar  " uses those bytes for times.
-      if (buf[at + 262] === 0 && buf[at + 257] === 0x75 && buf[at + 261] === 0x72 && buf[at + 345] !== 0) {
-        const prefix = readString(buf, at + 345, 155);
-        if (prefix) name = `${prefix}/${name}`;
-      }
+      const prefixed = buf[at + 262] === 0 && buf[at + 257] === 0x75 && buf[at + 261] === 0x72 && buf[at + 345] !== 0;
+      name = readName(buf, at, prefixed ? at + 345 : -1, this.rooted);
     }
     const paxLink = hasPax ? (this.pax.linkpath ?? this.globalPax.linkpath) : undefined;
     const header = this.h;
@@ -259,6 +263,21 @@ function readString(buf: Buffer, at: number, len: number): string {
   let high = 0;
   while (end < max && buf[end] !== 0) high |= buf[end++];
   return buf.toString(high & 0x80 ? "utf8" : "latin1", at, end);
+}
+
+const nameScratch = Buffer.alloc(1 + 155 + 1 + 100);
+
+/** The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in one string. */
+function readName(buf: Buffer, at: number, prefixAt: number, rooted: boolean): string {
+  let n = 0;
+  let high = 0;
+  if (rooted) nameScratch[n++] = 0x2f;
+  if (prefixAt >= 0) {
+    for (let i = prefixAt; i < prefixAt + 155 && buf[i] !== 0; i++) high |= nameScratch[n++] = buf[i];
+    nameScratch[n++] = 0x2f;
+  }
+  for (let i = at; i < at + 100 && buf[i] !== 0; i++) high |= nameScratch[n++] = buf[i];
+  return nameScratch.toString(high & 0x80 ? "utf8" : "latin1", 0, n);
 }
 
 /** Octal ASCII, or GNU base-256 when the high bit of the first byte is set. */

@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { TarParser, type TarHeader } from "../../src/image/tar.js";
+
+const BLOCK = 512;
+
+/** A ustar header block; `prefix` fills POSIX's prefix field. */
+function header(name: string, size: number, type: string, prefix = ""): Buffer {
+  const h = Buffer.alloc(BLOCK);
+  h.write(name, 0, 100, "utf8");
+  h.write("0000644\0", 100, "latin1");
+  h.write("0001750\0", 108, "latin1");
+  h.write("0001750\0", 116, "latin1");
+  h.write(`${size.toString(8).padStart(11, "0")}\0`, 124, "latin1");
+  h.write("00000000000\0", 136, "latin1");
+  h.write("        ", 148, "latin1");
+  h.write(type, 156, "latin1");
+  h.write("ustar\0" + "00", 257, "latin1");
+  h.write(prefix, 345, 155, "utf8");
+  let sum = 0;
+  for (const b of h) sum += b;
+  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
+  return h;
+}
+
+function record(name: string, type: string, body: Buffer, prefix = ""): Buffer {
+  const pad = (BLOCK - (body.length % BLOCK)) % BLOCK;
+  return Buffer.concat([header(name, body.length, type, prefix), body, Buffer.alloc(pad)]);
+}
+
+function pax(fields: Record<string, string>): Buffer {
+  return Buffer.from(
+    Object.entries(fields)
+      .map(([k, v]) => {
+        const line = ` ${k}=${v}\n`;
+        let len = Buffer.byteLength(line);
+        len += String(len + String(len).length).length;
+        return `${len}${line}`;
+      })
+      .join(""),
+  );
+}
+
+const longDir = `${"d".repeat(60)}/${"e".repeat(60)}`;
+const archive = Buffer.concat([
+  record("plain/file", "0", Buffer.from("abc")),
+  record("file-in-prefix", "0", Buffer.from("x"), longDir),
+  record("././@LongLink", "L", Buffer.from(`${longDir}/${"f".repeat(90)}\0`)),
+  record("truncated-by-gnu", "0", Buffer.alloc(0)),
+  record("PaxHeaders/x", "x", pax({ path: "päx/ünïcode name", uid: "4000000000" })),
+  record("ignored", "0", Buffer.from("12")),
+  record("caf\u00e9/dir/", "5", Buffer.alloc(0)),
+  Buffer.alloc(BLOCK * 2),
+]);
+
+function parse(rooted: boolean, chunk: number): Array<Pick<TarHeader, "name" | "type" | "size" | "uid"> & { content: string }> {
+  const out: Array<Pick<TarHeader, "name" | "type" | "size" | "uid"> & { content: string }> = [];
+  const parser = new TarParser((h) => {
+    // The header object is reused: copy what is kept.
+    const entry = { name: h.name, type: h.type, size: h.size, uid: h.uid, content: "" };
+    out.push(entry);
+    return { data: (buf, start, end) => void (entry.content += buf.toString("latin1", start, end)), end: () => undefined };
+  }, "t", rooted);
+  for (let at = 0; at < archive.length; at += chunk) parser.push(archive.subarray(at, at + chunk));
+  parser.end();
+  return out;
+}
+
+describe("tar parser", () => {
+  const expected = (root: string) => [
+    { name: `${root}plain/file`, type: "file", size: 3, uid: 1000, content: "abc" },
+    { name: `${root}${longDir}/file-in-prefix`, type: "file", size: 1, uid: 1000, content: "x" },
+    { name: `${root}${longDir}/${"f".repeat(90)}`, type: "file", size: 0, uid: 1000, content: "" },
+    { name: `${root}päx/ünïcode name`, type: "file", size: 2, uid: 4000000000, content: "12" },
+    { name: `${root}café/dir/`, type: "dir", size: 0, uid: 1000, content: "" },
+  ];
+
+  it("reads ustar prefixes, GNU long names, PAX records and UTF-8 names, whatever the chunking", () => {
+    for (const chunk of [archive.length, 512, 100, 7]) {
+      assert.deepEqual(parse(false, chunk), expected(""), `chunks of ${chunk}`);
+    }
+  });
+
+  it("gives every name a leading slash when asked to", () => {
+    for (const chunk of [archive.length, 7]) assert.deepEqual(parse(true, chunk), expected("/"), `chunks of ${chunk}`);
+  });
+});
