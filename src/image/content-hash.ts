@@ -55,7 +55,7 @@ export class ContentHash {
       this.stripes(this.tailView, 0, STRIPE);
       this.tailLen = 0;
     }
-    const done = this.stripes(viewOf(bytes), bytes.byteOffset + at, bytes.byteOffset + end) - bytes.byteOffset;
+    const done = this.stripes(viewOf(bytes), at, end);
     if (done < end) {
       this.tail.set(bytes.subarray(done, end));
       this.tailLen = end - done;
@@ -73,8 +73,7 @@ export class ContentHash {
     h.reset();
     h.total = end - start;
     const dv = viewOf(bytes);
-    const to = bytes.byteOffset + end;
-    return h.finish(dv, h.stripes(dv, bytes.byteOffset + start, to), to);
+    return h.finish(dv, h.stripes(dv, start, end), end);
   }
 
   /** Runs whole stripes from `at`; returns where the unstriped rest begins. */

@@ -245,7 +245,7 @@ export class TarParser {
 /** Sum of a block's 512 bytes, eight at a time (headers are the hot path of a 200k-file layer). */
 function byteSum(buf: Buffer, at: number): number {
   const view = viewOf(buf);
-  const start = buf.byteOffset + at;
+  const start = at;
   // Two 16-bit lanes of byte sums: 128 words of at most 2 * 255 each cannot carry out of a lane.
   let lanes = 0;
   for (let i = start; i < start + BLOCK; i += 8) {
@@ -273,10 +273,14 @@ function readName(buf: Buffer, at: number, prefixAt: number, rooted: boolean): s
   let high = 0;
   if (rooted) nameScratch[n++] = 0x2f;
   if (prefixAt >= 0) {
-    for (let i = prefixAt; i < prefixAt + 155 && buf[i] !== 0; i++) high |= nameScratch[n++] = buf[i];
+    let end = prefixAt;
+    while (end < prefixAt + 155 && buf[end] !== 0) high |= buf[end++];
+    n += buf.copy(nameScratch, n, prefixAt, end);
     nameScratch[n++] = 0x2f;
   }
-  for (let i = at; i < at + 100 && buf[i] !== 0; i++) high |= nameScratch[n++] = buf[i];
+  let end = at;
+  while (end < at + 100 && buf[end] !== 0) high |= buf[end++];
+  n += buf.copy(nameScratch, n, at, end);
   return nameScratch.toString(high & 0x80 ? "utf8" : "latin1", 0, n);
 }
 
