@@ -20,38 +20,35 @@ export interface RawWord {
  * expansion still sees the `$` as escaped; an escape character before a blank or at the end is dropped.
  */
 export function splitWords(text: string, from: number, escape: string): RawWord[] {
-  const esc = escape.charCodeAt(0);
   const words: RawWord[] = [];
-  const n = text.length;
-  let i = from;
-  while (i < n) {
-    while (i < n && isBlank(text.charCodeAt(i))) i++;
-    if (i >= n) break;
-    const start = i;
+  BLANK_SEPARATED.lastIndex = from;
+  for (let m = BLANK_SEPARATED.exec(text); m; m = BLANK_SEPARATED.exec(text)) {
+    const raw = m[0];
+    const start = m.index;
+    if (!raw.includes(escape)) {
+      words.push({ text: raw, start, end: start + raw.length });
+      continue;
+    }
     let value = "";
-    let chunk = i;
-    let end = i;
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (isBlank(c)) break;
-      if (c === esc) {
-        value += text.slice(chunk, i);
-        if (i + 1 >= n || isBlank(text.charCodeAt(i + 1))) {
-          chunk = ++i;
-          break;
-        }
-        chunk = text.charCodeAt(i + 1) === 36 ? i : i + 1;
-        i += 2;
-        end = i;
+    let end = raw.length;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== escape) {
+        value += raw[i];
         continue;
       }
-      end = ++i;
+      if (i + 1 === raw.length) {
+        end = i;
+        break;
+      }
+      if (raw[i + 1] === "$") value += escape;
+      value += raw[++i];
     }
-    value += text.slice(chunk, Math.max(chunk, end));
-    if (end > start) words.push({ text: value, start, end });
+    if (end > 0) words.push({ text: value, start, end: start + end });
   }
   return words;
 }
+
+const BLANK_SEPARATED = /[^ \t\v\f\r]+/g;
 
 /** Where the first word at or after `at` ends. */
 function wordEnd(text: string, at: number): number {
@@ -175,7 +172,8 @@ export function parseJsonArray(text: string, from: number): JsonString[] | "not-
     if (text.charCodeAt(i) !== 34) return isJsonArray(text, from) ? "not-strings" : undefined;
     const end = jsonStringEnd(text, i);
     if (end < 0) return undefined;
-    const value = JSON.parse(text.slice(i, end)) as string;
+    const literal = text.slice(i, end);
+    const value = literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
     strings.push({ value, start: i, end });
     i = skipJsonSpace(text, end);
     const c = text.charCodeAt(i);

@@ -128,7 +128,7 @@ function toInstruction(
   const word = (w: RawWord): Word => {
     const span = logical.span(w.start, w.end);
     const text = source.slice(span);
-    return { text: w.text, raw: text, span, literal: !/[$`]/.test(text) };
+    return { text: w.text, raw: text, span, literal: !text.includes("$") && !text.includes("`") };
   };
   let argsAt = raw.argsAt;
   let flags: Flag[] = [];
