@@ -24,8 +24,13 @@ export function stagesOf(file: DockerfileModel, filter: StageFilter): Stage[] {
   return file.stages.filter((s) => filter === "all" || (filter === "shipped" ? s.shipped : s.built));
 }
 
-export function commandsIn(file: DockerfileModel, filter: StageFilter): RunCommand[] {
-  return stagesOf(file, filter).flatMap(runCommands);
+// Most checks start from the same lists of commands; a model never changes once parsed.
+const commandLists = new WeakMap<DockerfileModel, Partial<Record<StageFilter, readonly RunCommand[]>>>();
+
+export function commandsIn(file: DockerfileModel, filter: StageFilter): readonly RunCommand[] {
+  let lists = commandLists.get(file);
+  if (!lists) commandLists.set(file, (lists = {}));
+  return (lists[filter] ??= Object.freeze(stagesOf(file, filter).flatMap(runCommands)));
 }
 
 /** Instructions of a stage and its FROM ancestors, oldest first, that come before `before`. */

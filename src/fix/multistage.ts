@@ -62,7 +62,18 @@ export function multiStageRewrite(file: DockerfileModel, project: ProjectContext
   return "edit" in result ? result.edit : undefined;
 }
 
+// Several checks offer the same rewrite of one file: plan it once.
+const planned = new WeakMap<DockerfileModel, { project: ProjectContext; result: RewriteResult }>();
+
 export function explainMultiStageRewrite(file: DockerfileModel, project: ProjectContext): RewriteResult {
+  const cached = planned.get(file);
+  if (cached?.project === project) return cached.result;
+  const result = plan(file, project);
+  planned.set(file, { project, result });
+  return result;
+}
+
+function plan(file: DockerfileModel, project: ProjectContext): RewriteResult {
   try {
     return { edit: new Rewrite(file, project).edit() };
   } catch (err) {

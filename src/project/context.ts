@@ -6,8 +6,23 @@ import dockerignore from "@balena/dockerignore";
 type IgnoreFactory = () => { add(patterns: string[]): { ignores(path: string): boolean } };
 const ignore = ((dockerignore as unknown as { default?: IgnoreFactory }).default ?? dockerignore) as unknown as IgnoreFactory;
 
+// Checks match against the same few fixed pattern lists on every file: compile each once.
+const matchers = new Map<string, (relativePath: string) => boolean>();
+
 /** Docker's own .dockerignore matching for a list of patterns: does it exclude a context-relative path? */
 export function ignoreMatcher(patterns: string[]): (relativePath: string) => boolean {
+  const key = patterns.join("\n");
+  let matcher = matchers.get(key);
+  if (!matcher) {
+    matcher = compileMatcher(patterns);
+    // a user's .dockerignore is compiled too: keep the cache from growing without bound in a long run
+    if (matchers.size >= 256) matchers.clear();
+    matchers.set(key, matcher);
+  }
+  return matcher;
+}
+
+function compileMatcher(patterns: string[]): (relativePath: string) => boolean {
   const matcher = ignore().add(patterns);
   return (p) => {
     try {

@@ -67,7 +67,16 @@ function pythonFacts(tag: string): BaseImageFacts {
 }
 
 /** Facts about the image a FROM names; for FROM <stage>, the facts of the stage's own base. */
+// Every check that looks at a base image asks about the same few references.
+const factsOf = new WeakMap<ImageRef, BaseImageFacts>();
+
 export function baseImageFacts(ref: ImageRef): BaseImageFacts {
+  let facts = factsOf.get(ref);
+  if (!facts) factsOf.set(ref, (facts = Object.freeze(imageFacts(ref))));
+  return facts;
+}
+
+function imageFacts(ref: ImageRef): BaseImageFacts {
   if (ref.stage) return baseImageFacts(ref.stage.image);
   if (ref.scratch) return { ...UNKNOWN, known: true, family: "scratch" };
   const repo = ref.repository.replace(/^library\//, "");

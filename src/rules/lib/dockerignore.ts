@@ -97,7 +97,18 @@ export function wholeContextCopy(file: DockerfileModel): { ins: Instruction; wor
  * absolute ones under the destination of a whole-context COPY. An entry that would exclude one of them is never
  * suggested, nor one that would hide a file the build backend reads (README, LICENSE named in pyproject).
  */
+// context-bloat and context-secrets both ask for the same file's needed paths.
+const neededOf = new WeakMap<DockerfileModel, { project: ProjectContext; paths: string[] }>();
+
 function neededPaths(file: DockerfileModel, project: ProjectContext): string[] {
+  const cached = neededOf.get(file);
+  if (cached?.project === project) return cached.paths;
+  const paths = collectNeededPaths(file, project);
+  neededOf.set(file, { project, paths });
+  return paths;
+}
+
+function collectNeededPaths(file: DockerfileModel, project: ProjectContext): string[] {
   const roots: string[] = [];
   const out: string[] = [...project.backendFiles()];
   const relative = (t: string) => t.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
