@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { DockerfileModel, Instruction, SimpleCommand, Stage } from "./model.js";
 import { invocation } from "../shell/invocation.js";
+import { perObject } from "../memo.js";
 
 export interface RunCommand {
   ins: Instruction;
@@ -24,13 +25,15 @@ export function stagesOf(file: DockerfileModel, filter: StageFilter): Stage[] {
   return file.stages.filter((s) => filter === "all" || (filter === "shipped" ? s.shipped : s.built));
 }
 
-// Most checks start from the same lists of commands; a model never changes once parsed.
-const commandLists = new WeakMap<DockerfileModel, Partial<Record<StageFilter, readonly RunCommand[]>>>();
+// Most checks start from the same lists of commands.
+const commandLists = perObject((file: DockerfileModel) => ({
+  shipped: stagesOf(file, "shipped").flatMap(runCommands),
+  built: stagesOf(file, "built").flatMap(runCommands),
+  all: stagesOf(file, "all").flatMap(runCommands),
+}));
 
 export function commandsIn(file: DockerfileModel, filter: StageFilter): readonly RunCommand[] {
-  let lists = commandLists.get(file);
-  if (!lists) commandLists.set(file, (lists = {}));
-  return (lists[filter] ??= Object.freeze(stagesOf(file, filter).flatMap(runCommands)));
+  return commandLists(file)[filter];
 }
 
 /** Instructions of a stage and its FROM ancestors, oldest first, that come before `before`. */

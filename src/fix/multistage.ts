@@ -26,6 +26,7 @@ import type { TextEdit } from "../rules/types.js";
 import { findFlag, flagValue, invocation } from "../shell/invocation.js";
 import { systemPackageOp, type SystemManager } from "../shell/packages.js";
 import { pythonOp } from "../shell/python.js";
+import { perObjectPair } from "../memo.js";
 
 /** The interpreter of the builder's virtual environment, which pip is pointed at. */
 const VENV_PYTHON = `${VENV}/bin/python`;
@@ -63,15 +64,7 @@ export function multiStageRewrite(file: DockerfileModel, project: ProjectContext
 }
 
 // Several checks offer the same rewrite of one file: plan it once.
-const planned = new WeakMap<DockerfileModel, { project: ProjectContext; result: RewriteResult }>();
-
-export function explainMultiStageRewrite(file: DockerfileModel, project: ProjectContext): RewriteResult {
-  const cached = planned.get(file);
-  if (cached?.project === project) return cached.result;
-  const result = plan(file, project);
-  planned.set(file, { project, result });
-  return result;
-}
+export const explainMultiStageRewrite: (file: DockerfileModel, project: ProjectContext) => RewriteResult = perObjectPair(plan);
 
 function plan(file: DockerfileModel, project: ProjectContext): RewriteResult {
   try {

@@ -1,4 +1,5 @@
 import { basename, type SimpleCommand, type Word } from "./parser.js";
+import { perObject } from "../memo.js";
 
 /** A command with wrappers peeled off: `sudo -E env X=1 python3.11 -m pip install` -> tool "pip", args ["install"]. */
 export interface Invocation {
@@ -32,14 +33,8 @@ export function normalizeTool(name: string): string {
   return b;
 }
 
-// Checks ask about the same commands again and again; commands never change once parsed.
-const invocations = new WeakMap<SimpleCommand, Invocation>();
-
-export function invocation(cmd: SimpleCommand): Invocation {
-  let inv = invocations.get(cmd);
-  if (!inv) invocations.set(cmd, (inv = peel(cmd)));
-  return inv;
-}
+// Checks ask about the same commands again and again.
+export const invocation: (cmd: SimpleCommand) => Invocation = perObject(peel);
 
 function peel(cmd: SimpleCommand): Invocation {
   const env: Record<string, string> = {};

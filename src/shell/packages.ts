@@ -1,4 +1,5 @@
 import type { SimpleCommand, Word } from "./parser.js";
+import { perObject } from "../memo.js";
 import { invocation, positionals, type Invocation } from "./invocation.js";
 
 export type SystemManager = "apt" | "apk" | "yum" | "dnf" | "microdnf" | "zypper";
@@ -67,7 +68,9 @@ const SPECS: Record<string, ManagerSpec> = {
   zypper: ZYPPER,
 };
 
-export function systemPackageOp(cmd: SimpleCommand): SystemPackageOp | undefined {
+export const systemPackageOp: (cmd: SimpleCommand) => SystemPackageOp | undefined = perObject(packageOp);
+
+function packageOp(cmd: SimpleCommand): SystemPackageOp | undefined {
   const inv = invocation(cmd);
   const spec = SPECS[inv.tool];
   if (!spec) return undefined;

@@ -1,4 +1,5 @@
 import type { SimpleCommand, Word } from "./parser.js";
+import { perObject } from "../memo.js";
 import { findFlag, flagValue, invocation, positionals, type Invocation } from "./invocation.js";
 
 export type PythonTool = "pip" | "uv-pip" | "uv" | "poetry" | "pipenv" | "pdm" | "conda" | "pipx";
@@ -34,7 +35,9 @@ const TOOLS: Record<string, PythonTool> = {
   conda: "conda", mamba: "conda", micromamba: "conda", pipx: "pipx",
 };
 
-export function pythonOp(cmd: SimpleCommand): PythonOp | undefined {
+export const pythonOp: (cmd: SimpleCommand) => PythonOp | undefined = perObject(readPythonOp);
+
+function readPythonOp(cmd: SimpleCommand): PythonOp | undefined {
   const inv = invocation(cmd);
   const tool = TOOLS[inv.tool];
   if (!tool) return undefined;

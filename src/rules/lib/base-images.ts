@@ -1,4 +1,5 @@
 import type { ImageRef, Stage } from "../../dockerfile/model.js";
+import { perObject } from "../../memo.js";
 
 /**
  * What whittle knows about well-known base images. Unknown images get `known: false`: checks then prefer silence or
@@ -68,13 +69,7 @@ function pythonFacts(tag: string): BaseImageFacts {
 
 /** Facts about the image a FROM names; for FROM <stage>, the facts of the stage's own base. */
 // Every check that looks at a base image asks about the same few references.
-const factsOf = new WeakMap<ImageRef, BaseImageFacts>();
-
-export function baseImageFacts(ref: ImageRef): BaseImageFacts {
-  let facts = factsOf.get(ref);
-  if (!facts) factsOf.set(ref, (facts = Object.freeze(imageFacts(ref))));
-  return facts;
-}
+export const baseImageFacts: (ref: ImageRef) => BaseImageFacts = perObject(imageFacts);
 
 function imageFacts(ref: ImageRef): BaseImageFacts {
   if (ref.stage) return baseImageFacts(ref.stage.image);

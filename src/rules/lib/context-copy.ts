@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Instruction, Stage, Word } from "../../dockerfile/model.js";
 import { flag, inheritedInstructions, workdirAt } from "../../dockerfile/query.js";
+import { perObjectPair } from "../../memo.js";
 import type { ProjectContext } from "../../project/context.js";
 
 /**
@@ -58,7 +59,9 @@ export function normalizeSource(text: string): string {
   return p === "." ? "" : p;
 }
 
-export function contextCopy(ins: Instruction, project: ProjectContext): ContextCopy | undefined {
+export const contextCopy: (ins: Instruction, project: ProjectContext) => ContextCopy | undefined = perObjectPair(readContextCopy);
+
+function readContextCopy(ins: Instruction, project: ProjectContext): ContextCopy | undefined {
   if (ins.keyword !== "COPY" && ins.keyword !== "ADD") return undefined;
   if (flag(ins, "from") || ins.heredocs.length > 0) return undefined;
   const words = ins.json ?? ins.args;

@@ -4,6 +4,7 @@ import { ignoreMatcher, type ProjectContext } from "../../project/context.js";
 import { invocation } from "../../shell/invocation.js";
 import type { TextEdit } from "../types.js";
 import { copyDestination, copyParts, fromContext, isUrl, isWholeContext } from "./paths.js";
+import { perObjectPair } from "../../memo.js";
 
 /** Something a `.dockerignore` should exclude, as the lines to add and the paths that show it is excluded. */
 export interface ContextEntry {
@@ -98,15 +99,7 @@ export function wholeContextCopy(file: DockerfileModel): { ins: Instruction; wor
  * suggested, nor one that would hide a file the build backend reads (README, LICENSE named in pyproject).
  */
 // context-bloat and context-secrets both ask for the same file's needed paths.
-const neededOf = new WeakMap<DockerfileModel, { project: ProjectContext; paths: string[] }>();
-
-function neededPaths(file: DockerfileModel, project: ProjectContext): string[] {
-  const cached = neededOf.get(file);
-  if (cached?.project === project) return cached.paths;
-  const paths = collectNeededPaths(file, project);
-  neededOf.set(file, { project, paths });
-  return paths;
-}
+const neededPaths = perObjectPair(collectNeededPaths);
 
 function collectNeededPaths(file: DockerfileModel, project: ProjectContext): string[] {
   const roots: string[] = [];

@@ -1,6 +1,7 @@
 import type { DockerfileModel, Instruction, Stage, Word } from "../../dockerfile/model.js";
 import { commandEnv, envAt, expandVars, flag, homeOf, inheritedInstructions, stageNamed, userAt, workdirAt, type RunCommand } from "../../dockerfile/query.js";
 import { flagValue, hasFlag, invocation, positionals } from "../../shell/invocation.js";
+import { perObject } from "../../memo.js";
 import { pythonOp } from "../../shell/python.js";
 
 /** Where a Python environment lives and what kind it is. */
@@ -123,9 +124,9 @@ export function pythonEnvCopies(file: DockerfileModel, stage: Stage): EnvCopy[] 
 }
 
 /** Environment copies into the target and its FROM ancestors: what the final image receives. */
-export function shippedEnvCopies(file: DockerfileModel): EnvCopy[] {
-  return file.stages.filter((s) => s.shipped).flatMap((s) => pythonEnvCopies(file, s));
-}
+export const shippedEnvCopies: (file: DockerfileModel) => EnvCopy[] = perObject((file) =>
+  file.stages.filter((s) => s.shipped).flatMap((s) => pythonEnvCopies(file, s)),
+);
 
 /** A PATH entry with its offsets in the file. */
 export interface PathEntry {
