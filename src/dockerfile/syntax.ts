@@ -156,18 +156,24 @@ export function scanDockerfile(source: SourceText): DockerfileSyntax {
       i++;
       continue;
     }
-    const startLine = i;
+    let keywordLine = i;
     const joined = joinContinuations(text, first, text.length, esc);
     const line = joined.line;
     const logical = line.text;
     let spanEnd = joined.end;
     while (i < lineCount && starts[i] < joined.next) i++;
 
-    let keywordEnd = 0;
+    // A line holding only the escape character continues onto the next: the keyword can start further down.
+    let keywordStart = 0;
+    while (keywordStart < logical.length && isBlank(logical.charCodeAt(keywordStart))) keywordStart++;
+    if (keywordStart === logical.length) continue;
+    let keywordEnd = keywordStart;
     while (keywordEnd < logical.length && !isBlank(logical.charCodeAt(keywordEnd))) keywordEnd++;
     let argsAt = keywordEnd;
     while (argsAt < logical.length && isBlank(logical.charCodeAt(argsAt))) argsAt++;
-    const keyword = logical.slice(0, keywordEnd);
+    const keyword = logical.slice(keywordStart, keywordEnd);
+    const keywordSpan = line.span(keywordStart, keywordEnd);
+    while (keywordLine + 1 < starts.length && starts[keywordLine + 1] <= keywordSpan.start) keywordLine++;
 
     const heredocs: HeredocSyntax[] = [];
     if (opensHeredocs(keyword, logical, argsAt)) {
@@ -203,9 +209,9 @@ export function scanDockerfile(source: SourceText): DockerfileSyntax {
 
     instructions.push({
       keyword,
-      keywordSpan: line.span(0, keywordEnd),
-      span: { start: first, end: spanEnd },
-      line: startLine + 1,
+      keywordSpan,
+      span: { start: keywordSpan.start, end: spanEnd },
+      line: keywordLine + 1,
       logical: line,
       argsAt,
       heredocs,

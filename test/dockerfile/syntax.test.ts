@@ -49,6 +49,13 @@ describe("Dockerfile syntax", () => {
       assert.deepEqual(words(m.instructions[1]), ["echo", "a", "USER", "app"]);
     });
 
+    it("starts the instruction at its keyword when a line holds only the escape character", () => {
+      const text = "FROM x\n\\\n  USER app\n\\\n";
+      const m = parse(text);
+      assert.deepEqual(m.instructions.map((i) => [i.keyword, i.line, slice(text, i.span)]), [["FROM", 1, "FROM x"], ["USER", 3, "USER app"]]);
+      assert.deepEqual(m.problems, []);
+    });
+
     it("ends a continuation at the end of the file without inventing anything", () => {
       for (const text of ["FROM x\nRUN echo hi \\\n", "FROM x\nRUN echo hi \\", "FROM x\nRUN echo hi \\\n\n# done\n"]) {
         const m = parse(text);
