@@ -2,7 +2,7 @@ import { posix } from "node:path";
 import type { Instruction, SimpleCommand } from "../dockerfile/model.js";
 import { inheritedInstructions, type RunCommand } from "../dockerfile/query.js";
 import { normalizeDistName, type ProjectContext } from "../project/context.js";
-import { invocation } from "../shell/invocation.js";
+import { flagValue, invocation } from "../shell/invocation.js";
 import { systemPackageOp, type SystemManager } from "../shell/packages.js";
 import { isDependencyInstall, pythonOp, requirementFiles } from "../shell/python.js";
 import { homeFor, removalCovers, removedPaths } from "./lib/cleanup.js";
@@ -98,6 +98,17 @@ function copyCreated(ins: Instruction, path: string, project: ProjectContext): b
   });
 }
 
+/**
+ * Paths a command may have written. Python installers read the paths they are given (wheels, requirement files,
+ * project directories) and write only where --target, --prefix or --root point; other commands may write any path
+ * they name.
+ */
+function writtenPaths(rc: RunCommand): string[] {
+  const op = pythonOp(rc.cmd);
+  if (op?.action !== "install") return invocation(rc.cmd).args.map((w) => w.text);
+  return ["--target", "-t", "--prefix", "--root"].flatMap((f) => flagValue(op.args, f)?.value ?? []);
+}
+
 function pathTarget(path: string, project: ProjectContext): Target {
   const docs = /^\/usr\/share\/(doc|man|info|locale)(\/|$)|^\/var\/log(\/|$)/.test(path);
   return {
@@ -107,11 +118,10 @@ function pathTarget(path: string, project: ProjectContext): Target {
       if (ins.keyword === "COPY" || ins.keyword === "ADD") return copyCreated(ins, path, project);
       return commandsBefore(ins, cmd).some((rc) => {
         if (docs && systemPackageOp(rc.cmd)?.action === "install") return true;
-        const inv = invocation(rc.cmd);
-        if (NON_CREATORS.has(inv.tool)) return false;
-        return inv.args.some((w) => {
-          if (w.text.startsWith("-") || !(w.text.startsWith("/") || w.text.startsWith("~") || w.text.startsWith("./"))) return false;
-          const made = resolvePath(rc.stage, rc.ins, w.text);
+        if (NON_CREATORS.has(invocation(rc.cmd).tool)) return false;
+        return writtenPaths(rc).some((text) => {
+          if (text.startsWith("-") || !(text.startsWith("/") || text.startsWith("~") || text.startsWith("./"))) return false;
+          const made = resolvePath(rc.stage, rc.ins, text);
           if (made.includes("$")) return false;
           return within(made, path) || (within(path, made) && !SYSTEM_DIRS.has(made));
         });

@@ -27,6 +27,7 @@ ruleTester(cleanupLaterLayer, {
     { name: "pip cache off", code: "FROM python:3.11-slim\nRUN pip install --no-cache-dir flask\nRUN pip cache purge\n" },
     { name: "nothing earlier wrote to /tmp", code: "FROM python:3.11-slim\nRUN pip install --no-cache-dir flask\nRUN rm -rf /tmp/*\n" },
     { name: "a package of the base image", code: "FROM debian:bookworm-slim\nRUN apt-get purge -y --auto-remove perl-modules-5.36\n" },
+    { name: "wheels mounted, not copied", code: "FROM python:3.12 AS build\nRUN pip wheel --wheel-dir /wheels flask\nFROM python:3.12-slim\nRUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install --no-cache-dir /wheels/*\n" },
     { name: "an empty directory", code: "FROM python:3.11-slim\nRUN mkdir -p /data\nRUN rm -rf /data\n" },
     { name: "a package installed and removed in one RUN", code: "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y gcc && pip install --no-cache-dir x && apt-get purge -y gcc && rm -rf /var/lib/apt/lists/*\nRUN apt-get purge -y gcc\n" },
   ],
@@ -76,6 +77,16 @@ ruleTester(cleanupLaterLayer, {
       name: "the COPY that brought a file, not the RUN that read it",
       code: "FROM python:3.11-slim\nCOPY requirements.txt /tmp/\nRUN pip install --no-cache-dir -r /tmp/requirements.txt\nRUN rm /tmp/requirements.txt\n",
       errors: [{ line: 4, message: "the COPY at line 2" }],
+    },
+    {
+      name: "wheels copied from a builder, installed and removed in the next layer",
+      code: "FROM python:3.12 AS build\nRUN pip wheel --wheel-dir /wheels flask\nFROM python:3.12-slim\nCOPY --from=build /wheels /wheels\nRUN pip install --no-cache-dir /wheels/* && rm -rf /wheels\n",
+      errors: [{ line: 5, column: 45, message: "the COPY at line 4" }],
+    },
+    {
+      name: "pip --target wrote the directory a later RUN trims",
+      code: "FROM python:3.12-slim\nRUN pip install --no-cache-dir --target /opt/deps flask\nRUN rm -rf /opt/deps/bin\n",
+      errors: [{ line: 3, message: "the RUN at line 2" }],
     },
     {
       name: "yum clean all in a later RUN",
