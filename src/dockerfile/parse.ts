@@ -176,7 +176,14 @@ function toInstruction(
       });
     }
   }
-  if (keyword === "ENV" || keyword === "ARG" || keyword === "LABEL") ins.properties = properties(keyword, raw, escape);
+  if (keyword === "ENV" || keyword === "ARG" || keyword === "LABEL") {
+    ins.properties = properties(keyword, raw, escape);
+    // Only ARG may declare a name without a value: the frontend rejects `ENV NAME` (it needs two arguments).
+    const [only] = ins.properties;
+    if (keyword !== "ARG" && ins.properties.length === 1 && only.value === null) {
+      problems.push({ message: `${keyword} ${only.name} has no value: write ${only.name}=<value>`, span: only.span });
+    }
+  }
   if (keyword === "RUN") {
     ins.mounts = flags
       .filter((f) => f.name === "mount")

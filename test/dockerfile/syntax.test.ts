@@ -273,6 +273,8 @@ describe("Dockerfile syntax", () => {
       assert.deepEqual(props(m.instructions[0]), [["PY", null], ["ARG2", "3.12"]]);
       assert.deepEqual(props(m.instructions[2]), [["org.opencontainers.image.title", "my app"], ["version", "1"]]);
       assert.deepEqual(props(m.instructions[3]), [["A", null]]);
+      assert.deepEqual(m.problems.map((p) => p.message), ["ENV A has no value: write A=<value>"]);
+      assert.deepEqual(messages("FROM x\nLABEL a\n"), ["LABEL a has no value: write a=<value>"]);
     });
   });
 
