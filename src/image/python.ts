@@ -53,6 +53,12 @@ const INTERPRETER = /\/bin\/python(\d)\.(\d+)$/;
 const PYTHON_NAME = /\/bin\/python[\d.]*$/;
 const SITE_DIR = /\/(?:site|dist)-packages$/;
 
+/** A name starting "python" in a bin directory; cheaper than searching every path for "/bin/python". */
+function isBinPython(path: string): boolean {
+  const slash = path.lastIndexOf("/");
+  return path.startsWith("python", slash + 1) && path.startsWith("/bin", slash - 4);
+}
+
 export function analyzePython(view: ImageView): PythonInfo {
   const { index } = view;
   const interpreterFiles: FsNode[] = [];
@@ -63,7 +69,7 @@ export function analyzePython(view: ImageView): PythonInfo {
     const path = node.path;
     if (node.kind === "dir") {
       if (path.endsWith("-packages") && SITE_DIR.test(path)) siteDirs.push(node);
-    } else if (path.includes("/bin/python")) {
+    } else if (isBinPython(path)) {
       if (node.kind === "file" && INTERPRETER.test(path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
       else if (node.kind === "symlink" && PYTHON_NAME.test(path)) pythonLinks.push(node);
     } else if (node.kind === "file" && path.endsWith("/pyvenv.cfg")) venvCfgs.push(node);

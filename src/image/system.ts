@@ -36,17 +36,23 @@ export interface Compiler {
   target: string;
 }
 
-const BIN_DIRS = /^(?:\/usr\/local\/bin|\/usr\/bin|\/bin|\/usr\/local\/sbin|\/usr\/sbin|\/opt\/[^/]+\/bin)\//;
+const BIN_DIRS = ["/usr/local/bin", "/usr/bin", "/bin", "/usr/local/sbin", "/usr/sbin"];
 const COMPILER = /^(?:[a-z0-9_]+-linux-gnu[a-z]*-)?(?:gcc|g\+\+|cc|c\+\+|clang|clang\+\+|gfortran|tcc)(?:-\d+(?:\.\d+)*)?$/;
 
-/** C/C++/Fortran compiler drivers on a bin path that resolve to a real file. */
+/** C/C++/Fortran compiler drivers below a bin directory that resolve to a real file. */
 export function compilers(view: ImageView): Compiler[] {
+  const { index } = view;
+  // The bin directories' subtrees only: a walk of every path of a large image costs more than the rest.
+  const dirs = BIN_DIRS.map((d) => index.get(d));
+  for (const opt of index.get("/opt")?.children?.values() ?? []) dirs.push(opt.children?.get("bin"));
   const out: Compiler[] = [];
-  for (const node of view.index.walk()) {
-    if (node.kind === "dir" || !node.path.includes("bin/") || !BIN_DIRS.test(node.path)) continue;
-    if (!COMPILER.test(node.path.slice(node.path.lastIndexOf("/") + 1))) continue;
-    const target: FsNode | undefined = node.kind === "symlink" ? view.index.resolve(node.path) : node;
-    if (target?.kind === "file" && (target.blob?.size ?? 0) > 0) out.push({ path: node.path, target: target.path });
+  for (const dir of dirs) {
+    if (!dir?.children) continue;
+    for (const node of index.walk(dir)) {
+      if (node.kind === "dir" || !COMPILER.test(node.path.slice(node.path.lastIndexOf("/") + 1))) continue;
+      const target: FsNode | undefined = node.kind === "symlink" ? index.resolve(node.path) : node;
+      if (target?.kind === "file" && (target.blob?.size ?? 0) > 0) out.push({ path: node.path, target: target.path });
+    }
   }
   return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

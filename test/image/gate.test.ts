@@ -66,6 +66,25 @@ describe("gate evaluation", () => {
     assert.match(share.message, /whole image/);
   });
 
+  it("finds compilers in every bin directory, symlinks resolved, and nowhere else", async () => {
+    const r = await report([
+      [
+        { path: "usr/local/bin/clang-17", content: bytes(10, 1) },
+        { path: "opt/tool/bin/gfortran", content: bytes(10, 2) },
+        { path: "usr/bin/sub/cc", content: bytes(10, 3) },
+        { path: "usr/bin/cc", type: "symlink", linkname: "gcc-missing" },
+        { path: "usr/bin/gcc-empty", content: 0 },
+        { path: "usr/lib/gcc/x86_64-linux-gnu/12/cc1", content: bytes(10, 4) },
+        { path: "home/app/gcc", content: bytes(10, 5) },
+      ],
+    ]);
+    assert.deepEqual(r.compilers, [
+      { path: "/opt/tool/bin/gfortran", target: "/opt/tool/bin/gfortran" },
+      { path: "/usr/bin/sub/cc", target: "/usr/bin/sub/cc" },
+      { path: "/usr/local/bin/clang-17", target: "/usr/local/bin/clang-17" },
+    ]);
+  });
+
   it("judges root, compilers and size", async () => {
     const r = await report([[{ path: "usr/bin/gcc-12", content: bytes(3000, 1) }, { path: "usr/bin/gcc", type: "symlink", linkname: "gcc-12" }]]);
     const result = evaluateGate(r, { noRoot: true, noCompilers: true, maxImageSize: 2999 });
