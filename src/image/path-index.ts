@@ -71,6 +71,8 @@ export class PathIndex {
   readonly root: FsNode = newNode("/", "dir", 0, 0o755, 0, 0);
   readonly hidden: HiddenBytes[] = [];
   readonly changes: LayerChanges[] = [];
+  /** Every symlink node ever added, visible or not: symlink checks need not walk the whole tree. */
+  private readonly links: FsNode[] = [];
   // Tar entries come grouped by directory: remember the last parent looked up.
   private lastDirPath = "";
   private lastDir: FsNode | undefined;
@@ -156,6 +158,11 @@ export class PathIndex {
     return out;
   }
 
+  /** The symlinks the final filesystem holds. */
+  symlinks(): FsNode[] {
+    return this.links.filter((n) => this.get(n.path) === n);
+  }
+
   /** Visible bytes below (and including) a node, each blob counted once. */
   bytesUnder(node: FsNode): number {
     const shared = new Set<Blob>();
@@ -215,6 +222,7 @@ export class PathIndex {
     if (e.kind === "symlink") {
       node.link = e.link;
       changes.symlinks++;
+      this.links.push(node);
     } else if (e.kind === "hardlink") {
       changes.hardlinks++;
       node.hardlink = true;

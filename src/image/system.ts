@@ -59,11 +59,7 @@ export function compilers(view: ImageView): Compiler[] {
 
 /** Every symlink must resolve without looping: a loop is a broken (or hostile) image. */
 export function checkSymlinks(view: ImageView): number {
-  let count = 0;
-  for (const node of view.index.walk()) {
-    if (node.kind !== "symlink") continue;
-    count++;
-    view.index.resolve(node.path);
-  }
-  return count;
+  const links = view.index.symlinks();
+  for (const node of links) view.index.resolve(node.path);
+  return links.length;
 }

@@ -80,6 +80,21 @@ describe("path index", () => {
     assert.deepEqual(deleted, ["/data 1300 2", "/opq 900 2"]);
   });
 
+  it("lists the symlinks still visible: not deleted, overwritten or under a removed directory", async () => {
+    const { index } = await build(
+      [
+        { path: "a", type: "symlink", linkname: "x" },
+        { path: "b", type: "symlink", linkname: "x" },
+        { path: "c", type: "symlink", linkname: "x" },
+        { path: "d/" },
+        { path: "d/e", type: "symlink", linkname: "../x" },
+        { path: "f", type: "symlink", linkname: "x" },
+      ],
+      [{ path: ".wh.a" }, { path: "b", content: 5 }, { path: ".wh.d" }, { path: "f", type: "symlink", linkname: "y" }],
+    );
+    assert.deepEqual(index.symlinks().map((n) => `${n.path} -> ${n.link}`).sort(), ["/c -> x", "/f -> y"]);
+  });
+
   it("finds identical content at several paths, but not hardlinks", async () => {
     const same = bytes(4096, 9);
     const { index } = await build(
