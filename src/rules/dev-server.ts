@@ -1,6 +1,7 @@
 import type { Word } from "../dockerfile/model.js";
 import { findFlag, positionals } from "../shell/invocation.js";
 import { removeJsonElement, removeShellWord } from "./lib/edits.js";
+import { imageFileText } from "./lib/context-copy.js";
 import { appInvocation, startCommands, type StartCommand } from "./lib/start.js";
 import { defineCheck, type CheckContext, type TextEdit } from "./types.js";
 
@@ -28,6 +29,22 @@ function gunicornForDjango(ctx: CheckContext, sc: StartCommand, after: Word[]): 
   return replaceCommand(ctx, sc, ["gunicorn", "--bind", `0.0.0.0:${port}`, `${project}.wsgi`]);
 }
 
+const FLASK = /^\s*(from\s+flask\s+import\b|import\s+flask\b)/m;
+/** `app.run(...)` outside a comment; group 1 holds the arguments when they fit on one line. */
+const APP_RUN = /^[^#\n]*\b\w+\.run\(([^)\n]*)\)?/m;
+const UVICORN_RELOAD = /^[^#\n]*\buvicorn\.run\([^)]*\breload\s*=\s*True/m;
+
+/** What a Python start script does that belongs on a developer's laptop, read from the script the image holds. */
+function scriptServer(text: string): string | undefined {
+  const run = FLASK.test(text) ? APP_RUN.exec(text) : null;
+  if (run) {
+    const debug = /\bdebug\s*=\s*True\b/.test(run[1] ?? "");
+    return `starts Flask's development server (app.run)${debug ? " with the debugger on, which lets anyone who reaches the port run code" : ""}: serve the app with gunicorn ('module:app')`;
+  }
+  if (UVICORN_RELOAD.test(text)) return "calls uvicorn.run(reload=True), which watches the source tree and restarts the server: drop reload=True";
+  return undefined;
+}
+
 function dropWord(ctx: CheckContext, sc: StartCommand, word: Word): TextEdit | undefined {
   if (sc.exec) {
     const own = sc.cmd.words.filter((w) => w.span.start >= sc.ins.span.start && w.span.end <= sc.ins.span.end);
@@ -51,7 +68,9 @@ export default defineCheck({
       "hostile clients. Serve WSGI apps (Django, Flask) with gunicorn and ASGI apps (FastAPI, Starlette, Django " +
       "channels) with uvicorn, `fastapi run`, or gunicorn with uvicorn workers. The suggested edit removes --reload, turns " +
       "`fastapi dev` into `fastapi run`, and replaces runserver with gunicorn when manage.py names the settings module " +
-      "(gunicorn must be installed). Silent when the target is evidently a development stage.",
+      "(gunicorn must be installed). A start command that runs a Python script is checked by reading the script the " +
+      "image holds: Flask's `app.run()` (worse with `debug=True`: the Werkzeug debugger runs code for anyone who " +
+      "reaches the port) and `uvicorn.run(..., reload=True)`. Silent when the target is evidently a development stage.",
   },
   check(ctx) {
     const stage = ctx.target;
@@ -73,6 +92,10 @@ export default defineCheck({
       } else if (inv.tool === "fastapi" && pos[0]?.text === "dev") {
         const edit = sc.exec || ctx.file.source.slice(pos[0].span) === pos[0].raw ? { ...pos[0].span, text: sc.exec ? "\"run\"" : "run" } : undefined;
         report(pos[0], "`fastapi dev` reloads on file changes and listens on 127.0.0.1 only: use `fastapi run`", { description: "use fastapi run", edit });
+      } else if ((inv.tool === "python" || inv.tool === "pypy") && /\.py$/.test(pos[0]?.text ?? "") && !pos[0].text.includes("$")) {
+        const text = imageFileText(stage, pos[0].text, ctx.project);
+        const problem = text === undefined ? undefined : scriptServer(text);
+        if (problem) report(pos[0], `${pos[0].text} ${problem}`);
       } else if (["uvicorn", "hypercorn", "gunicorn"].includes(inv.tool)) {
         const reload = findFlag(inv.args, "--reload");
         if (reload?.text === "--reload") report(reload, `${inv.tool} --reload watches the source tree and restarts the server, a development feature: remove --reload`, { description: "remove --reload", edit: dropWord(ctx, sc, reload) });

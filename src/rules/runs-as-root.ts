@@ -1,10 +1,9 @@
-import { posix } from "node:path";
 import type { ImageRef, Stage } from "../dockerfile/model.js";
-import { expandVars, inheritedInstructions, workdirAt } from "../dockerfile/query.js";
+import { expandVars, inheritedInstructions } from "../dockerfile/query.js";
 import { flagValue, hasFlag, invocation, positionals } from "../shell/invocation.js";
 import { basename } from "../shell/parser.js";
 import { baseImageFacts, type BaseImageFacts } from "./lib/base-images.js";
-import { contextFileAt } from "./lib/context-copy.js";
+import { imageFileText } from "./lib/context-copy.js";
 import { fileEditable, insertLinesAfter, insertLinesBefore } from "./lib/moves.js";
 import { appInvocation, imageEnv, startCommands } from "./lib/start.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
@@ -16,14 +15,12 @@ const DROPPERS = new Set(["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-
 const DROP_IN_SCRIPT = /\b(gosu|su-exec|setpriv|runuser|chpst|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bsudo\s+(-\S+\s+)*-u\b/;
 const PATH_DIRS = ["/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"];
 
-/** The text of a file the final image holds, when the build put it there from the context or a heredoc. */
+/** The text of a start script the final image holds; a bare name is looked up on PATH. */
 function imageFile(ctx: CheckContext, stage: Stage, path: string): string | undefined {
-  const wd = workdirAt(stage) ?? "/";
-  const candidates = path.includes("/") ? [posix.resolve(wd, path)] : PATH_DIRS.map((d) => `${d}/${path}`);
-  for (const abs of candidates) {
-    const found = contextFileAt(stage, undefined, abs, ctx.project);
-    if (!found) continue;
-    return "heredoc" in found ? found.heredoc : ctx.project.read(found.path);
+  const candidates = path.includes("/") ? [path] : PATH_DIRS.map((d) => `${d}/${path}`);
+  for (const candidate of candidates) {
+    const text = imageFileText(stage, candidate, ctx.project);
+    if (text !== undefined) return text;
   }
   return undefined;
 }

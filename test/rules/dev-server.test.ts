@@ -15,6 +15,10 @@ ruleTester(devServer, {
     { name: "runserver in a dev target", code: "FROM python:3.12-slim AS prod\nCMD [\"gunicorn\", \"mysite.wsgi\"]\nFROM prod AS dev\nCMD [\"python\", \"manage.py\", \"runserver\", \"0.0.0.0:8000\"]\n" },
     { name: "runserver only in a stage that is not the target", code: "FROM python:3.12-slim AS local\nCMD [\"python\", \"manage.py\", \"runserver\"]\nFROM python:3.12-slim\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n" },
     { name: "a runserver RUN step is not the start command", code: "FROM python:3.12-slim\nRUN python manage.py check\nCMD [\"gunicorn\", \"mysite.wsgi\"]\n" },
+    { name: "a script that is not a server", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"worker.py\"]\n", files: { "worker.py": "import time\nwhile True:\n    time.sleep(1)\n" } },
+    { name: "a Flask script whose app.run is commented out", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", files: { "app.py": "from flask import Flask\napp = Flask(__name__)\n# app.run(debug=True)\n" } },
+    { name: "a script the context does not hold", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY src/ ./src/\nCMD [\"python\", \"app.py\"]\n", files: { "app.py": "from flask import Flask\napp = Flask(__name__)\napp.run()\n", "src/x.py": "" } },
+    { name: "uvicorn.run without reload", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD python main.py\n", files: { "main.py": "import uvicorn\nuvicorn.run('main:app', host='0.0.0.0')\n" } },
     { name: "flask routes is not a server", code: "FROM python:3.12-slim\nCMD [\"flask\", \"routes\"]\n" },
   ],
   invalid: [
@@ -48,6 +52,17 @@ ruleTester(devServer, {
       name: "fastapi dev via uv run",
       code: "FROM python:3.12-slim\nCMD [\"uv\", \"run\", \"fastapi\", \"dev\", \"app/main.py\"]\n",
       errors: [{ line: 2, column: 30, message: "fastapi run" }],
+    },
+    {
+      name: "a Flask script that calls app.run with the debugger",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
+      files: { "app.py": "from flask import Flask\napp = Flask(__name__)\n\nif __name__ == '__main__':\n    app.run(host='0.0.0.0', debug=True)\n" },
+      errors: [{ line: 4, column: 16, endColumn: 24, message: "app.py starts Flask's development server (app.run) with the debugger on" }],
+    },
+    {
+      name: "a heredoc script that reloads uvicorn, shell form",
+      code: "FROM python:3.12-slim\nWORKDIR /srv\nCOPY <<EOF serve.py\nimport uvicorn\nuvicorn.run('app:app', host='0.0.0.0', reload=True)\nEOF\nCMD python3 serve.py\n",
+      errors: [{ line: 7, column: 13, message: "reload=True" }],
     },
     {
       name: "the last stage named like production is still checked",

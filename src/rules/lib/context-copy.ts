@@ -174,3 +174,10 @@ export function contextFileAt(
   }
   return undefined;
 }
+
+/** The text of a file the image holds at `path` (absolute, or relative to the stage's WORKDIR), when the build put it there from the context or a heredoc. */
+export function imageFileText(stage: Stage, path: string, project: ProjectContext): string | undefined {
+  const found = contextFileAt(stage, undefined, posix.resolve(workdirAt(stage) ?? "/", path), project);
+  if (!found) return undefined;
+  return "heredoc" in found ? found.heredoc : project.read(found.path);
+}
