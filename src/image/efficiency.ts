@@ -265,29 +265,41 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   const rest = layers.slice(lastWhiteout + 1);
   const leaves = rest.map((entries) => {
     const parents = ancestors(entries);
+    // The path hash screens parents too, so most paths are never hashed as strings.
+    const parentHashes = new Set<number>();
+    for (const p of parents) parentHashes.add(pathHash(p));
     const at = new Int32Array(entries.length);
+    const hashes = new Int32Array(entries.length);
     let n = 0;
-    for (let i = 0; i < entries.length; i++) if (entries[i].path !== "/" && !parents.has(entries[i].path)) at[n++] = i;
-    return at.subarray(0, n);
+    for (let i = 0; i < entries.length; i++) {
+      const path = entries[i].path;
+      if (path === "/") continue;
+      const h = pathHash(path);
+      if (parentHashes.has(h) && parents.has(path)) continue;
+      at[n] = i;
+      hashes[n++] = h;
+    }
+    return { at: at.subarray(0, n), hashes: hashes.subarray(0, n) };
   });
-  const hashes = new Int32Array(leaves.reduce((sum, at) => sum + at.length, 0));
+  const sorted = new Int32Array(leaves.reduce((sum, l) => sum + l.at.length, 0));
   let h = 0;
-  rest.forEach((entries, i) => {
-    for (const at of leaves[i]) hashes[h++] = pathHash(entries[at].path);
-  });
+  for (const l of leaves) {
+    sorted.set(l.hashes, h);
+    h += l.hashes.length;
+  }
+  sorted.sort();
   const repeated = new Set<number>();
-  const sorted = hashes.slice().sort();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   let minimum = 0;
   let discovered = 0;
-  h = 0;
   rest.forEach((entries, i) => {
     const k = lastWhiteout + 1 + i;
-    for (const at of leaves[i]) {
-      const e = entries[at];
+    const { at, hashes } = leaves[i];
+    for (let j = 0; j < at.length; j++) {
+      const e = entries[at[j]];
       const dirOnly = e.kind === "opaque" || e.kind === "marker";
       const size = dirOnly ? 0 : e.size;
-      if (repeated.has(hashes[h++]) || (records.map.size > 0 && records.map.has(e.path))) records.see(e.path, size, k, !dirOnly);
+      if (repeated.has(hashes[j]) || (records.map.size > 0 && records.map.has(e.path))) records.see(e.path, size, k, !dirOnly);
       else {
         minimum += size;
         discovered += size;
