@@ -8,7 +8,7 @@ import { estimates } from "./lib/estimates.js";
 import { FULL_IMAGE_TOOLS, slimTagEdit } from "./lib/python-images.js";
 import { startInstructions } from "./lib/start.js";
 import { installedNames, packageCommands, removedInSameRun, toolchainKind } from "./lib/system-packages.js";
-import { defineCheck, type Fix } from "./types.js";
+import { defineCheck, type Category, type Fix } from "./types.js";
 
 /** The stage whose FROM names an image rather than another stage. */
 function rootOf(stage: Stage): Stage {
@@ -61,6 +61,9 @@ function distroPythonWithToolchain(file: DockerfileModel): boolean {
   return python && compiler;
 }
 
+/** A base that ships compilers is a security matter too: an intruder finds a toolchain ready to build exploits. */
+const SHIPS_COMPILERS: Category[] = ["security"];
+
 export default defineCheck({
   meta: {
     id: "heavy-base",
@@ -103,8 +106,9 @@ export default defineCheck({
       const description = rewrite ? "build in a stage on the full image, ship its -slim variant with only the venv" : `use the -slim variant${why}`;
       const fix: Fix = { kind: "suggestion", description, edits: edit ? [edit] : [] };
       ctx.report(word, {
-        message: `${image} is the full image with compilers and headers (~1 GB): the -slim variant serves a runtime; build anything that compiles in a builder stage`,
+        message: `${image} is the full image with compilers and headers (~1 GB, and a ready toolchain for anyone who breaks in): the -slim variant serves a runtime; build anything that compiles in a builder stage`,
         impact: estimates.fullPythonBase(),
+        alsoCategories: SHIPS_COMPILERS,
         fix,
         instruction: root.from,
       });
@@ -114,6 +118,7 @@ export default defineCheck({
       ctx.report(word, {
         message: `${image} carries compilers, headers and VCS tools (~850 MB): start the final stage from python:<version>-slim or debian:<codename>-slim`,
         impact: estimates.heavyBase("buildpack-deps"),
+        alsoCategories: SHIPS_COMPILERS,
         fix: { kind: "suggestion", description: "build in a builder stage, ship a -slim base", edits: [] },
         instruction: root.from,
       });
@@ -123,6 +128,7 @@ export default defineCheck({
       ctx.report(word, {
         message: `${image} is an s2i builder image with compilers and headers: ship a minimal runtime (ubi-minimal with python3 from microdnf) and build in a builder stage`,
         impact: estimates.heavyBase("s2i"),
+        alsoCategories: SHIPS_COMPILERS,
         fix: { kind: "suggestion", description: "build in the s2i image, copy the venv into a minimal runtime", edits: [] },
         instruction: root.from,
       });

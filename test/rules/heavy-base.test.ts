@@ -3,6 +3,9 @@ import { ruleTester } from "../helpers/rule-tester.js";
 import { fixText } from "../../src/fix/fixer.js";
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { resolveConfig } from "../../src/config.js";
+import { lint } from "../../src/lint/engine.js";
+import { memoryFiles, projectContext } from "../../src/project/context.js";
 
 ruleTester(heavyBase, {
   valid: [
@@ -71,5 +74,16 @@ describe("heavy-base tag edits (applied as suggestions)", () => {
       "FROM python:3.11\nHEALTHCHECK CMD curl -fsS http://localhost:8000/ || exit 1\n",
       "FROM python:3.11 AS base\nFROM base AS build\nRUN pip wheel -w /w psycopg2\nFROM base\nCOPY --from=build /w /w\n",
     ]) assert.equal(fixed(code), code);
+  });
+});
+
+describe("heavy-base categories", () => {
+  const categories = (code: string) =>
+    lint({ path: "Dockerfile", text: code, project: projectContext(undefined, memoryFiles({})), config: resolveConfig({}), checks: [heavyBase] })
+      .findings.map((f) => [f.category, ...(f.alsoCategories ?? [])]);
+  it("a base with compilers is also a security matter, a conda base only a size one", () => {
+    assert.deepEqual(categories("FROM python:3.11\nCMD [\"python\"]\n"), [["size", "security"]]);
+    assert.deepEqual(categories("FROM buildpack-deps:bookworm\nCMD [\"python3\"]\n"), [["size", "security"]]);
+    assert.deepEqual(categories("FROM continuumio/miniconda3\nRUN pip install --no-cache-dir flask\n"), [["size"]]);
   });
 });
