@@ -28,8 +28,16 @@ export interface LayerEntry {
 
 export type Compression = "gzip" | "zstd" | "none";
 
+/** A file whose content was left unhashed, and where its bytes sit in the file the layer came from. */
+export interface Unhashed {
+  entry: LayerEntry;
+  offset: number;
+}
+
 export interface LayerRecord {
   entries: LayerEntry[];
+  /** Large files of a plain layer read from a file: hashed later, and only if their size is not unique (see hashUnique). */
+  unhashed: Unhashed[];
   /** Bytes of the uncompressed layer tar. */
   tarBytes: number;
   /** Bytes of the blob as stored (compressed when compressed). */
@@ -60,6 +68,13 @@ export const DEFAULT_LIMITS: LayerLimits = {
 export type CaptureRule = (path: string, size: number) => boolean;
 
 const GZIP_CHUNK = 256 * 1024;
+
+/**
+ * Files this large in a plain layer read from a file are not hashed as they pass: a large file's
+ * size is nearly always unique, and without another file of its size it can be neither a copy nor
+ * a rewrite. hashUnique reads the few that share a size again afterwards.
+ */
+export const DEFER_BYTES = 1024 * 1024;
 const MAX_PATH = 4096;
 
 /**
@@ -80,6 +95,7 @@ export class LayerReader implements EntrySink {
   private budget = Infinity;
   private compression: Compression = "none";
   private entries: LayerEntry[] = [];
+  private unhashed: Unhashed[] = [];
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
   private current: LayerEntry | undefined;
@@ -94,6 +110,8 @@ export class LayerReader implements EntrySink {
     private readonly declaredBytes: number | undefined,
     private readonly limits: LayerLimits = DEFAULT_LIMITS,
     private readonly capture: CaptureRule = () => false,
+    /** Where the blob starts in a file that can be read again, when it can. */
+    private readonly fileOffset?: number,
   ) {
     this.parser = new TarParser((h) => this.entry(h), where, true);
   }
@@ -171,6 +189,7 @@ export class LayerReader implements EntrySink {
     this.parser.end();
     return {
       entries: this.entries,
+      unhashed: this.unhashed,
       tarBytes: this.tarBytes,
       blobBytes: this.blobBytes,
       compression: this.compression,
@@ -302,8 +321,13 @@ export class LayerReader implements EntrySink {
       // Content that is not a regular file's (a malformed directory size, say) is skipped unhashed.
       return IGNORE;
     }
+    const capture = this.capture(path, h.size);
+    if (!capture && h.size >= DEFER_BYTES && this.fileOffset !== undefined && this.compression === "none") {
+      this.unhashed.push({ entry, offset: this.fileOffset + this.parser.contentOffset });
+      return IGNORE;
+    }
     this.current = entry;
-    if (this.capture(path, h.size)) this.captureParts = [];
+    if (capture) this.captureParts = [];
     return this;
   }
 }

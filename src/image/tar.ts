@@ -84,6 +84,11 @@ export class TarParser {
   /** Bytes of archive consumed so far (headers, contents and padding). */
   bytes = 0;
 
+  /** Where the current entry's content starts in the archive (valid while its handler runs). */
+  get contentOffset(): number {
+    return this.offset + BLOCK;
+  }
+
   constructor(
     private readonly onEntry: EntryHandler,
     private readonly where: string,

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { analyzeImage } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, type LayerLimits } from "../../src/image/layer-reader.js";
+import { DEFAULT_LIMITS, DEFER_BYTES, type LayerLimits } from "../../src/image/layer-reader.js";
 import { parsePlatform } from "../../src/image/sources/oci.js";
 import { openSource } from "../../src/image/sources/index.js";
 import { captureRule } from "../../src/image/view.js";
@@ -130,6 +130,40 @@ describe("image sources", () => {
     assert.equal(armReport.totalBytes, 8500);
     assert.equal(armReport.source.platform, "linux/arm64/v8");
     await assert.rejects(inspect(path, { platform: "linux/s390x" }), /no image for linux\/s390x \(has linux\/amd64, linux\/arm64\/v8\); choose one with --platform/);
+  });
+
+  it("finds copies and rewrites of large files in plain layers by reading again only those sharing a size", async () => {
+    const size = DEFER_BYTES + 100;
+    const big = (compress: (b: Buffer) => Buffer) => ({
+      layers: [
+        [
+          { path: "big/a", content: bytes(size, 1) },
+          { path: "big/b", content: bytes(size, 1) },
+          { path: "big/c", content: bytes(size, 2) },
+          { path: "big/unique", content: bytes(size + 512, 3) },
+        ],
+        [
+          { path: "big/c", content: bytes(size, 2), mode: 0o600 },
+          { path: "big/d", content: bytes(size, 4) },
+        ],
+      ],
+      compress,
+    });
+    const build = async (b: ReturnType<typeof big>) => ({ layers: await Promise.all(b.layers.map((files) => layer(files, b.compress))) });
+    const plain = file(await dockerSaveLegacy(await build(big((b) => b))));
+    const load = (arg: string) => openSource(arg).load({ limits: DEFAULT_LIMITS, capture: captureRule });
+    const deferred = await load(plain);
+    const entry = (img: typeof deferred, layerIndex: number, path: string) => img.layers[layerIndex].record.entries.find((e) => e.path === path)!;
+    assert.equal(entry(deferred, 0, "/big/unique").hash, undefined, "a large file of a unique size is never read twice");
+    assert.deepEqual(deferred.layers.map((l) => l.record.unhashed.length), [4, 2]);
+    const inline = await load(file(await dockerSaveOci(await build(big(gzip)))));
+    for (const path of ["/big/a", "/big/b", "/big/c"]) assert.equal(entry(deferred, 0, path).hash, entry(inline, 0, path).hash, path);
+    for (const arg of [plain, file(gzipSync(await dockerSaveLegacy(await build(big((b) => b))))), file(await dockerSaveOci(await build(big(gzip))))]) {
+      const report = await inspect(arg);
+      assert.equal(report.waste.byKind.duplicate, size, arg);
+      assert.equal(report.waste.byKind.rewritten, size, arg);
+      assert.equal(report.waste.byKind.overwritten, undefined, arg);
+    }
   });
 
   it("reads an OCI layout directory", async () => {

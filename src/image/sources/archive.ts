@@ -5,7 +5,7 @@ import { InputError } from "../../errors.js";
 import { LayerReader, normalizePath, type LayerRecord } from "../layer-reader.js";
 import { TarParser, type EntrySink, type TarHeader } from "../tar.js";
 import { blobPath, parseConfig, parseLegacyManifest, parseManifestDoc, resolveManifest, type Descriptor } from "./oci.js";
-import { chunksOf, MAX_JSON_BYTES } from "./stream.js";
+import { chunksOf, hashDeferred, MAX_JSON_BYTES } from "./stream.js";
 import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types.js";
 
 /**
@@ -17,7 +17,8 @@ import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types
 export class ArchiveSource implements ImageSource {
   constructor(
     private readonly name: string,
-    private readonly open: () => Promise<{ chunks: AsyncIterable<Buffer>; size?: number; close?: () => void }>,
+    /** `path` when the archive is a file that can be read again (see hashDeferred). */
+    private readonly open: () => Promise<{ chunks: AsyncIterable<Buffer>; size?: number; close?: () => void; path?: string }>,
     private readonly kind?: string,
   ) {}
 
@@ -26,16 +27,20 @@ export class ArchiveSource implements ImageSource {
   }
 
   async load(options: LoadOptions): Promise<LoadedImage> {
-    const { chunks, size, close } = await this.open();
-    const reader = new ArchiveReader(this.name, options);
+    const { chunks, size, close, path } = await this.open();
+    const outer = { gzipped: false };
+    // Offsets into the file mean something only when the archive is not gzipped as a whole.
+    const reader = new ArchiveReader(this.name, options, () => path !== undefined && !outer.gzipped);
     options.progress?.start(size);
     try {
-      for await (const chunk of outerChunks(chunks, this.name)) {
+      for await (const chunk of outerChunks(chunks, this.name, outer)) {
         reader.push(chunk);
         options.progress?.advance(chunk.length);
         await reader.settled();
       }
-      return await reader.finish(this.kind);
+      const image = await reader.finish(this.kind);
+      if (path !== undefined && !outer.gzipped) await hashDeferred(path, image.layers.map((l) => l.record));
+      return image;
     } finally {
       close?.();
       options.progress?.stop();
@@ -44,7 +49,7 @@ export class ArchiveSource implements ImageSource {
 }
 
 /** Archives are sometimes gzipped as a whole (`docker save | gzip`). */
-async function* outerChunks(stream: AsyncIterable<Buffer>, where: string): AsyncGenerator<Buffer> {
+async function* outerChunks(stream: AsyncIterable<Buffer>, where: string, outer: { gzipped: boolean }): AsyncGenerator<Buffer> {
   const it = chunksOf(stream, where)[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw new InputError(`${where}: empty file, not an image archive`);
@@ -57,6 +62,7 @@ async function* outerChunks(stream: AsyncIterable<Buffer>, where: string): Async
       yield* all();
       return;
     }
+    outer.gzipped = true;
     const gz = createGunzip({ chunkSize: 256 * 1024 });
     // Readable.from queues chunks ahead; the reader may reuse their buffers, so queue copies.
     async function* copies(): AsyncGenerator<Buffer> {
@@ -87,6 +93,8 @@ class ArchiveReader {
   constructor(
     private readonly where: string,
     private readonly options: LoadOptions,
+    /** Whether blobs' offsets in the archive file can be used to read them again. */
+    private readonly reReadable: () => boolean,
   ) {
     this.parser = new TarParser((h) => this.entry(h), where);
   }
@@ -119,15 +127,15 @@ class ArchiveReader {
     const isBlob = name.startsWith("blobs/");
     if (!isJson && !isLegacyLayer && !isBlob) return undefined;
     if (isJson && h.size > MAX_JSON_BYTES) throw new InputError(`${this.where}: ${name} is ${h.size} bytes, too large for image metadata`);
-    return new BlobSink(this, name, h.size, isJson ? "json" : isLegacyLayer ? "layer" : "sniff");
+    return new BlobSink(this, name, h.size, this.parser.contentOffset, isJson ? "json" : isLegacyLayer ? "layer" : "sniff");
   }
 
   storeJson(name: string, body: Buffer): void {
     this.jsons.set(name, body);
   }
 
-  newLayer(name: string, size: number): LayerReader {
-    return new LayerReader(`${this.where}: ${name}`, size, this.options.limits, this.options.capture);
+  newLayer(name: string, size: number, offset: number): LayerReader {
+    return new LayerReader(`${this.where}: ${name}`, size, this.options.limits, this.options.capture, this.reReadable() ? offset : undefined);
   }
 
   storeLayer(name: string, record: Promise<LayerRecord>): void {
@@ -233,6 +241,8 @@ class BlobSink implements EntrySink {
     private readonly archive: ArchiveReader,
     private readonly name: string,
     private readonly size: number,
+    /** Where the blob's bytes start in the archive. */
+    private readonly offset: number,
     private mode: "json" | "layer" | "sniff",
   ) {}
 
@@ -245,7 +255,7 @@ class BlobSink implements EntrySink {
     if (this.mode === "json") this.parts.push(Buffer.from(chunk));
     else if (this.mode === "layer") {
       if (this.failure) return;
-      this.layer ??= this.archive.newLayer(this.name, this.size);
+      this.layer ??= this.archive.newLayer(this.name, this.size, this.offset);
       try {
         const wait = this.layer.write(chunk);
         if (wait) this.archive.waitFor(wait.catch((err: Error) => void (this.failure = err)));
@@ -260,7 +270,7 @@ class BlobSink implements EntrySink {
     if (this.mode === "json") this.archive.storeJson(this.name, Buffer.concat(this.parts));
     else if (this.mode === "layer") {
       const failure = this.failure;
-      this.archive.storeLayer(this.name, failure ? Promise.reject(failure) : (this.layer ?? this.archive.newLayer(this.name, 0)).finish());
+      this.archive.storeLayer(this.name, failure ? Promise.reject(failure) : (this.layer ?? this.archive.newLayer(this.name, 0, this.offset)).finish());
     }
   }
 }

@@ -48,5 +48,5 @@ function fileSource(path: string, kind?: string): ImageSource {
     if (err instanceof InputError) throw err;
     throw new InputError(`${path}: no such file`);
   }
-  return new ArchiveSource(path, async () => ({ chunks: readFileAhead(path), size }), kind);
+  return new ArchiveSource(path, async () => ({ chunks: readFileAhead(path), size, path }), kind);
 }

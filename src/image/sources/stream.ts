@@ -1,7 +1,8 @@
 import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { InputError } from "../../errors.js";
-import { LayerReader, type LayerRecord } from "../layer-reader.js";
+import { ContentHash } from "../content-hash.js";
+import { DEFER_BYTES, LayerReader, type LayerRecord } from "../layer-reader.js";
 import type { LoadOptions } from "./types.js";
 
 /** Reads a stream to the end, turning I/O failures into one-line input errors. */
@@ -89,6 +90,44 @@ export async function* readFileAhead(path: string, chunkBytes = 1024 * 1024, dep
   } finally {
     // Reads still in flight must settle before the handle closes.
     await Promise.allSettled(inflight);
+    await fh.close();
+  }
+}
+
+/**
+ * Hashes the large files plain layers left unhashed (DEFER_BYTES) that share their size with another
+ * file of the image, reading their bytes again from the archive file: the only bytes read twice,
+ * and only those of files that may be copies or rewrites. A file of a unique size keeps no hash.
+ */
+export async function hashDeferred(path: string, layers: LayerRecord[]): Promise<void> {
+  const sizes = new Map<number, number>();
+  for (const layer of layers) {
+    for (const e of layer.entries) if (e.kind === "file" && e.size >= DEFER_BYTES) sizes.set(e.size, (sizes.get(e.size) ?? 0) + 1);
+  }
+  // A layer the image uses twice is one record: its files once.
+  const todo = [...new Set(layers)].flatMap((l) => l.unhashed).filter((u) => sizes.get(u.entry.size)! > 1);
+  if (todo.length === 0) return;
+  todo.sort((a, b) => a.offset - b.offset);
+  let fh;
+  try {
+    fh = await open(path);
+  } catch (err) {
+    throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
+  }
+  const buf = Buffer.allocUnsafeSlow(1024 * 1024);
+  const hash = new ContentHash();
+  try {
+    for (const { entry, offset } of todo) {
+      hash.reset();
+      for (let done = 0; done < entry.size; ) {
+        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, entry.size - done), offset + done);
+        if (bytesRead === 0) throw new InputError(`${path}: file ended early on a second read (changed while inspected?)`);
+        hash.update(buf, 0, bytesRead);
+        done += bytesRead;
+      }
+      entry.hash = hash.digest();
+    }
+  } finally {
     await fh.close();
   }
 }
