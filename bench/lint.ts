@@ -16,7 +16,7 @@ import { allChecks } from "../src/rules/all.js";
 import { corpusEntries } from "../test/helpers/corpus.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const WHITTLE_CLI = join(ROOT, "dist/cli/main.js");
+const WHITTLE_CLI = join(ROOT, "dist/bin/main.js");
 const require = createRequire(import.meta.url);
 const DOCKERFILELINT_CLI = join(require.resolve("dockerfilelint/package.json"), "../bin/dockerfilelint");
 const dockerfilelint = require("dockerfilelint") as typeof import("dockerfilelint");
@@ -34,7 +34,7 @@ if (!(seconds > 0) || (processCount !== undefined && !(processCount > 0))) {
   process.exit(2);
 }
 if (!existsSync(WHITTLE_CLI)) {
-  console.error("bench/lint: dist/cli/main.js is missing: run `npm run build` first");
+  console.error("bench/lint: dist/bin/main.js is missing: run `npm run build` first");
   process.exit(2);
 }
 
