@@ -150,6 +150,10 @@ function checkRun(report: Reporter, ins: Instruction): void {
   }
 }
 
+function hasIndexCredentials(text: string | undefined): boolean {
+  return text !== undefined && (URL_CREDENTIALS.test(text) || /_auth(Token)?\s*=/.test(text));
+}
+
 function checkCopy(ctx: CheckContext, report: Reporter, ins: Instruction): void {
   if (ins.keyword === "ADD") for (const w of ins.args) checkUrl(report, ins, w, w.raw, w.text);
   const copy = contextCopy(ins, ctx.project);
@@ -157,12 +161,13 @@ function checkCopy(ctx: CheckContext, report: Reporter, ins: Instruction): void 
   for (const s of copy.sources) {
     const base = posix.basename(s.path);
     if (s.kind === "all" || TEMPLATE.test(base)) continue;
-    const text = s.directory ? undefined : ctx.project.read(s.path);
+    // only key and index-config files are read, and only those
+    const text = () => (s.directory ? undefined : ctx.project.read(s.path));
     if (SECRET_FILE.test(base)) {
       report(s.word, `${ins.keyword} ${s.word.text} puts a secret file into a layer: it stays there even if a later step deletes it`, "warning", ins);
-    } else if (/\.pem$/i.test(base) && text?.includes("PRIVATE KEY")) {
+    } else if (/\.pem$/i.test(base) && text()?.includes("PRIVATE KEY")) {
       report(s.word, `${s.word.text} holds a private key: copied into a layer, it ships with the image`, "warning", ins);
-    } else if (/^(pip\.conf|pip\.ini|\.npmrc|\.pip)$/i.test(base) && text !== undefined && (URL_CREDENTIALS.test(text) || /_auth(Token)?\s*=/.test(text))) {
+    } else if (/^(pip\.conf|pip\.ini|\.npmrc|\.pip)$/i.test(base) && hasIndexCredentials(text())) {
       report(s.word, `${s.word.text} holds index credentials: copied into a layer, they ship with the image`, "error", ins);
     }
   }
