@@ -651,13 +651,10 @@ class ShellParser {
         text += inner.text;
         literal &&= inner.literal;
         quoted = inner.literal ? { start: open + 1, end: this.pos - 1 } : undefined;
-      } else if (c === 36) {
-        const expansion = this.dollar(nested);
+      } else if (c === 36 || c === 96) {
+        const expansion = this.expansion(nested, false);
         text += expansion.text;
         literal &&= expansion.literal;
-      } else if (c === 96) {
-        text += this.backticks();
-        literal = false;
       } else {
         const runStart = this.pos;
         do this.pos++;
@@ -686,13 +683,10 @@ class ShellParser {
         const next = t.charAt(this.pos + 1);
         text += next === "$" || next === "`" || next === '"' || next === "\\" ? next : t.slice(this.pos, this.pos + 2);
         this.pos += 2;
-      } else if (c === 36) {
-        const expansion = this.dollar(nested, true);
+      } else if (c === 36 || c === 96) {
+        const expansion = this.expansion(nested, true);
         text += expansion.text;
         literal &&= expansion.literal;
-      } else if (c === 96) {
-        text += this.backticks();
-        literal = false;
       } else {
         const runStart = this.pos;
         do this.pos++;
@@ -701,6 +695,11 @@ class ShellParser {
       }
     }
     return this.fail(open, t.length);
+  }
+
+  /** A `$` expansion or a backtick substitution at `pos`, as written. */
+  private expansion(nested: boolean, inQuotes: boolean): { text: string; literal: boolean } {
+    return this.code() === 96 ? { text: this.backticks(), literal: false } : this.dollar(nested, inQuotes);
   }
 
   /** An expansion at `pos` (`$NAME`, `${...}`, `$(...)`, `$((...))`, `$'...'`), as written; a lone `$` is literal. */
