@@ -68,12 +68,12 @@ export interface FileSource {
 export function diskFiles(dir: string): FileSource {
   // One readdir answers most questions: checks ask about many files a context does not have, and a failed
   // stat or read costs a thrown error each.
-  let top: Map<string, boolean> | undefined;
-  const listing = (): Map<string, boolean> => {
+  let top: Map<string, "file" | "dir" | "other"> | undefined;
+  const listing = (): Map<string, "file" | "dir" | "other"> => {
     if (!top) {
       top = new Map();
       try {
-        for (const e of readdirSync(dir, { withFileTypes: true })) top.set(e.name, e.isDirectory());
+        for (const e of readdirSync(dir, { withFileTypes: true })) top.set(e.name, e.isFile() ? "file" : e.isDirectory() ? "dir" : "other");
       } catch {
         // an unreadable context lists as empty
       }
@@ -85,10 +85,13 @@ export function diskFiles(dir: string): FileSource {
   return {
     read(rel) {
       const r = clean(rel);
-      if (!mayExist(r) || listing().get(r) === true) return undefined;
+      if (!mayExist(r) || listing().get(r) === "dir") return undefined;
       try {
         const p = join(dir, r);
-        return statSync(p, { throwIfNoEntry: false })?.isFile() ? readFileSync(p, "utf8") : undefined;
+        // the listing already knows a top-level regular file; anything else (a symlink, a FIFO that would block a
+        // read, a deeper path) is looked at first
+        if (listing().get(r) !== "file" && !statSync(p, { throwIfNoEntry: false })?.isFile()) return undefined;
+        return readFileSync(p, "utf8");
       } catch {
         return undefined;
       }
