@@ -169,7 +169,7 @@ function toInstruction(
     const json = parseJsonArray(logical.text, words[0].start);
     if (json === "not-strings") {
       problems.push({ message: "a JSON array of arguments must hold strings only", span: argsSpan! });
-    } else if (json && json.length > 0) {
+    } else if (json) {
       ins.json = json.map((s) => {
         const span = logical.span(s.start, s.end);
         return { text: s.value, raw: source.slice(span), span, literal: true };

@@ -6,6 +6,8 @@ import { ruleTester } from "../helpers/rule-tester.js";
 
 ruleTester(shellFormCmd, {
   valid: [
+    { name: "an empty exec form resets the inherited entrypoint", code: "FROM python:3.12-slim\nENTRYPOINT []\nCMD [\"gunicorn\", \"app:app\"]\n" },
+    { name: "an empty CMD", code: "FROM python:3.12-slim\nENTRYPOINT [\"/usr/bin/tini\", \"--\", \"python\", \"-m\", \"app\"]\nCMD [ ]\n" },
     { name: "exec form", code: "FROM python:3.12-slim\nCMD [\"gunicorn\", \"app:app\"]\n" },
     { name: "shell form that execs", code: "FROM python:3.12-slim\nCMD exec gunicorn --bind 0.0.0.0:$PORT app:app\n" },
     { name: "migrations, then exec", code: "FROM python:3.12-slim\nCMD python manage.py migrate && exec gunicorn mysite.wsgi\n" },
