@@ -101,6 +101,7 @@ const DO = stopAt("do");
 const DONE = stopAt("done");
 const BRACE = stopAt("}");
 const CASE_ITEM: Stop = { keywords: new Set(["esac"]), caseItem: true };
+const MAX_NESTING = 100;
 const ASSIGNMENT = /[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=/y;
 const REDIRECT = /(\d+|\{[A-Za-z_][A-Za-z0-9_]*\})?(<<<|<<-|<<|<>|<&|>>|>&|>\||&>>|&>|<|>)/y;
 
@@ -132,6 +133,8 @@ class ShellParser {
     private readonly map: OffsetMap,
     private readonly sink: Sink,
     private readonly nestedScript: boolean,
+    /** How many statement lists enclose this one, across `sh -c` strings and backticks. */
+    private depth = 0,
   ) {}
 
   program(): number {
@@ -203,6 +206,17 @@ class ShellParser {
 
   /** Statements until the end of the text or a token in `stop`; returns how many it read. */
   private list(seq: Sequence, stop: Stop, nested: boolean): number {
+    // No real script nests this deep; a hostile one would otherwise take the parser's stack with it.
+    if (this.depth >= MAX_NESTING) this.fail(this.pos);
+    this.depth++;
+    try {
+      return this.statements(seq, stop, nested);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private statements(seq: Sequence, stop: Stop, nested: boolean): number {
     let count = 0;
     for (;;) {
       this.linebreaks();
@@ -610,7 +624,7 @@ class ShellParser {
     const inner = idx > 0 ? words[idx + 1]?.quoted : undefined;
     if (!inner) return;
     const base = inner.start;
-    new ShellParser(this.text.slice(inner.start, inner.end), (o) => this.map(base + o), this.sink, true).program();
+    new ShellParser(this.text.slice(inner.start, inner.end), (o) => this.map(base + o), this.sink, true, this.depth + 1).program();
   }
 
   // ---- words ----
@@ -771,7 +785,7 @@ class ShellParser {
     while (i < t.length && t.charCodeAt(i) !== 96) i += t.charCodeAt(i) === 92 ? 2 : 1;
     if (i >= t.length) this.fail(open, t.length);
     const base = open + 1;
-    new ShellParser(t.slice(base, i), (o) => this.map(base + o), this.sink, true).program();
+    new ShellParser(t.slice(base, i), (o) => this.map(base + o), this.sink, true, this.depth + 1).program();
     this.pos = i + 1;
     return t.slice(open, this.pos);
   }

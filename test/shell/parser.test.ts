@@ -70,6 +70,15 @@ describe("shell parser", () => {
     assert.deepEqual(s.commands[0].words.map((w) => [w.text, w.literal]), [["echo", true], ["$", true], ["a $", true], ["x$", true]]);
   });
 
+  it("reports nesting deeper than any real script instead of running out of stack", () => {
+    const deep = `echo ${"$(".repeat(20000)}x${")".repeat(20000)} && pip install flask`;
+    const s = parse(deep);
+    assert.ok(s.errors.length > 0);
+    assert.equal(s.commands[0].name, "echo");
+    assert.ok(parse(`${"( ".repeat(20000)}true${" )".repeat(20000)}`).errors.length > 0);
+    assert.deepEqual(parse(`echo ${"$(".repeat(50)}x${")".repeat(50)}`).errors, []);
+  });
+
   it("maps offsets back through the offset map", () => {
     const s = parseShell("pip install x", (o) => 100 + o);
     assert.deepEqual(s.commands[0].words[2].span, { start: 112, end: 113 });
