@@ -3,6 +3,7 @@ import { logicalLine } from "../../dockerfile/parse.js";
 import { inheritedInstructions, startCommand } from "../../dockerfile/query.js";
 import { invocation, type Invocation } from "../../shell/invocation.js";
 import { basename, parseShell, type ShellScript } from "../../shell/parser.js";
+import { perObject, perObjectPair } from "../../memo.js";
 import type { ProjectContext } from "../../project/context.js";
 
 /** A CMD, ENTRYPOINT or HEALTHCHECK CMD body, in exec (JSON) or shell form. */
@@ -62,6 +63,13 @@ export function parseShellForm(file: DockerfileModel, start: number, end: number
 
 /** The command of a CMD or ENTRYPOINT (or of a HEALTHCHECK, after its `CMD` word). */
 export function commandForm(file: DockerfileModel, ins: Instruction): CommandForm | undefined {
+  return formOf(ins, file);
+}
+
+// Many checks look at the start command: its shell form is parsed once.
+const formOf = perObjectPair(readCommandForm);
+
+function readCommandForm(ins: Instruction, file: DockerfileModel): CommandForm | undefined {
   let start = ins.argsSpan?.start;
   if (ins.keyword === "HEALTHCHECK") {
     const cmdWord = ins.args[0];
@@ -97,6 +105,12 @@ function formCommands(form: CommandForm, exec: boolean): StartCommand[] {
  * form), and each on its own, so a server named in CMD is seen behind an entrypoint script or init wrapper.
  */
 export function startCommands(file: DockerfileModel, stage: Stage): StartCommand[] {
+  return startOf(stage, file);
+}
+
+const startOf = perObjectPair(readStartCommands);
+
+function readStartCommands(stage: Stage, file: DockerfileModel): StartCommand[] {
   const { cmd, entrypoint } = startCommand(stage);
   const ep = entrypoint ? commandForm(file, entrypoint) : undefined;
   const cm = cmd ? commandForm(file, cmd) : undefined;
@@ -120,7 +134,9 @@ const RUNNERS = new Set(["poetry", "uv", "pipenv", "pdm", "hatch", "rye"]);
 const RUNNER_FLAGS_WITH_VALUE = new Set(["--with", "--python", "-p", "--project", "--directory", "--package", "--group", "--extra", "--env-file", "--env", "-e", "--index"]);
 
 /** The command with process supervisors and project runners peeled: `tini -- poetry run gunicorn app` -> gunicorn. */
-export function appInvocation(cmd: SimpleCommand): Invocation {
+export const appInvocation: (cmd: SimpleCommand) => Invocation = perObject(readAppInvocation);
+
+function readAppInvocation(cmd: SimpleCommand): Invocation {
   let inv = invocation(cmd);
   for (let guard = 0; guard < 4; guard++) {
     let rest: Word[] | undefined;
