@@ -36,18 +36,15 @@ export function commandsIn(file: DockerfileModel, filter: StageFilter): readonly
   return commandLists(file)[filter];
 }
 
+// Asked for many times per file (ENV lookups, WORKDIR, USER): each stage's chain is put together once.
+const chainOf = perObject((stage: Stage): readonly Instruction[] => (stage.parent ? [...chainOf(stage.parent), ...stage.instructions] : stage.instructions));
+
 /** Instructions of a stage and its FROM ancestors, oldest first, that come before `before`. */
-export function inheritedInstructions(stage: Stage, before?: Instruction): Instruction[] {
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.parent) chain.unshift(s);
-  const out: Instruction[] = [];
-  for (const s of chain) {
-    for (const ins of s.instructions) {
-      if (before && s === stage && ins.index >= before.index) break;
-      out.push(ins);
-    }
-  }
-  return out;
+export function inheritedInstructions(stage: Stage, before?: Instruction): readonly Instruction[] {
+  const chain = chainOf(stage);
+  if (!before || before.stage !== stage) return chain;
+  const own = stage.instructions.findIndex((ins) => ins.index >= before.index);
+  return own < 0 ? chain : chain.slice(0, chain.length - stage.instructions.length + own);
 }
 
 /** The value of an ENV (or ARG with a default) visible at an instruction; undefined when unset. */

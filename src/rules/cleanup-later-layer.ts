@@ -223,7 +223,7 @@ function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
 }
 
 /** Moving the command into the creating RUN: exact only when nothing between the two uses the files. */
-function moveFix(file: Parameters<typeof appendToRun>[0], creator: Instruction, removal: RunCommand, chain: Instruction[]): Fix {
+function moveFix(file: Parameters<typeof appendToRun>[0], creator: Instruction, removal: RunCommand, chain: readonly Instruction[]): Fix {
   const text = file.source.text.slice(removal.cmd.span.start, removal.cmd.span.end);
   const description = creator.keyword === "RUN" ? `run \`${text}\` at the end of the RUN at line ${creator.line}` : `keep it out of the ${creator.keyword} at line ${creator.line} (.dockerignore, a narrower source, or RUN --mount=type=bind)`;
   const ins = removal.ins;
