@@ -652,7 +652,8 @@ class ShellParser {
       if (c === 92) {
         if (t.charCodeAt(this.pos + 1) !== 10) text += t.charAt(this.pos + 1);
         else parts--;
-        this.pos += 2;
+        // a backslash that ends the text escapes nothing
+        this.pos = Math.min(this.pos + 2, t.length);
       } else if (c === 39) {
         const close = t.indexOf("'", this.pos + 1);
         if (close < 0) this.fail(this.pos, t.length);

@@ -79,6 +79,21 @@ describe("shell parser", () => {
     assert.deepEqual(parse(`echo ${"$(".repeat(50)}x${")".repeat(50)}`).errors, []);
   });
 
+  it("keeps every span inside the text on random token soup (and never throws)", () => {
+    const tokens = ["a", "b", " ", "\n", "\t", ";", "&", "&&", "|", "||", "(", ")", "{", "}", "$", "$(", "${", "`", "'", '"', "\\", "<", ">", "<<", "<<-", "EOF", "if", "then", "fi", "for", "in", "do", "done", "case", "esac", ";;", "[[", "]]", "#", "=", "x=", "-c", "sh", "!", "((", "))", "<(", "while", "function", "\r"];
+    let seed = 12345;
+    const random = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const inside = (span: { start: number; end: number }, length: number) => span.start >= 0 && span.start <= span.end && span.end <= length;
+    for (let n = 0; n < 5000; n++) {
+      let text = "";
+      for (let i = Math.floor(random() * 30); i > 0; i--) text += tokens[Math.floor(random() * tokens.length)] + (random() < 0.5 ? " " : "");
+      const s = parse(text);
+      const ok = s.commands.every((c) => inside(c.span, text.length) && c.words.every((w) => inside(w.span, text.length))) && s.errors.every((e) => inside(e, text.length + 1));
+      if (!ok) assert.fail(`a span outside ${JSON.stringify(text)}`);
+    }
+    assert.deepEqual(parse("echo \\").commands[0].words[1].span, { start: 5, end: 6 });
+  });
+
   it("maps offsets back through the offset map", () => {
     const s = parseShell("pip install x", (o) => 100 + o);
     assert.deepEqual(s.commands[0].words[2].span, { start: 112, end: 113 });
