@@ -13,6 +13,7 @@ import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { BLOCK, ustarHeader } from "../test/helpers/ustar.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const args = process.argv.slice(2);
@@ -39,24 +40,7 @@ if (flag("--measure")) {
 }
 
 // ---- synthetic images ----
-const BLOCK = 512;
-
-function header(name: string, size: number, type: "0" | "5"): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  h.write(name, 0, 100, "utf8");
-  h.write(`${(type === "5" ? 0o755 : 0o644).toString(8).padStart(7, "0")}\0`, 100, "latin1");
-  h.write("0000000\0", 108, "latin1");
-  h.write("0000000\0", 116, "latin1");
-  h.write(`${size.toString(8).padStart(11, "0")}\0`, 124, "latin1");
-  h.write("00000000000\0", 136, "latin1");
-  h.write("        ", 148, "latin1");
-  h.write(type, 156, "latin1");
-  h.write("ustar\0" + "00", 257, "latin1");
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return h;
-}
+const header = (name: string, size: number, type: "0" | "5") => ustarHeader(name, size, type, { mode: type === "5" ? 0o755 : 0o644 });
 
 class TarWriter {
   private out: WriteStream;

@@ -1,27 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { TarParser, type TarHeader } from "../../src/image/tar.js";
+import { BLOCK, ustarHeader } from "../helpers/ustar.js";
 
-const BLOCK = 512;
-
-/** A ustar header block; `prefix` fills POSIX's prefix field. */
-function header(name: string, size: number, type: string, prefix = ""): Buffer {
-  const h = Buffer.alloc(BLOCK);
-  h.write(name, 0, 100, "utf8");
-  h.write("0000644\0", 100, "latin1");
-  h.write("0001750\0", 108, "latin1");
-  h.write("0001750\0", 116, "latin1");
-  h.write(`${size.toString(8).padStart(11, "0")}\0`, 124, "latin1");
-  h.write("00000000000\0", 136, "latin1");
-  h.write("        ", 148, "latin1");
-  h.write(type, 156, "latin1");
-  h.write("ustar\0" + "00", 257, "latin1");
-  h.write(prefix, 345, 155, "utf8");
-  let sum = 0;
-  for (const b of h) sum += b;
-  h.write(`${sum.toString(8).padStart(6, "0")}\0 `, 148, "latin1");
-  return h;
-}
+/** A ustar header block owned by uid/gid 1000; `prefix` fills POSIX's prefix field. */
+const header = (name: string, size: number, type: string, prefix = "") => ustarHeader(name, size, type, { uid: 1000, gid: 1000, prefix });
 
 function record(name: string, type: string, body: Buffer, prefix = ""): Buffer {
   const pad = (BLOCK - (body.length % BLOCK)) % BLOCK;
