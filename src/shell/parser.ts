@@ -333,7 +333,7 @@ class ShellParser {
         this.pos++;
         this.lastEnd = this.pos;
       }
-      this.redirects(nested);
+      this.redirects();
       return;
     }
     const word = this.reservedWord();
@@ -365,7 +365,7 @@ class ShellParser {
       case "for":
       case "select":
         this.pos = end;
-        this.forHead(start, end, nested);
+        this.forHead(start, end);
         seq.first = false;
         seq.prevEnd = this.lastEnd;
         this.doGroup(seq, start, end, nested);
@@ -384,19 +384,19 @@ class ShellParser {
         this.pos = end;
         this.blanks();
         if (this.atEnd() || isMeta(this.code())) this.fail(start, end);
-        this.word(nested);
+        this.word();
         this.functionBody(sep, nested, true);
         return;
       case "[[":
         this.pos = end;
-        this.conditional(start, end, nested);
+        this.conditional(start, end);
         break;
       default:
         if (word !== undefined && CLOSERS.has(word)) this.fail(start, end);
         this.simpleCommand(sep, nested);
         return;
     }
-    this.redirects(nested);
+    this.redirects();
   }
 
   private doGroup(seq: Sequence, opener: number, openerEnd: number, nested: boolean): void {
@@ -406,20 +406,20 @@ class ShellParser {
   }
 
   /** `for NAME [in WORDS] ;` or `for ((...));` */
-  private forHead(opener: number, openerEnd: number, nested: boolean): void {
+  private forHead(opener: number, openerEnd: number): void {
     this.blanks();
     if (this.text.startsWith("((", this.pos)) {
       this.arithmetic();
     } else {
       if (this.atEnd() || isMeta(this.code())) this.fail(opener, openerEnd);
-      this.word(nested);
+      this.word();
       this.linebreaks();
       if (this.reservedWord() === "in") {
         this.pos += 2;
         for (;;) {
           this.blanks();
           if (this.atEnd() || isMeta(this.code()) || this.code() === 35) break;
-          this.word(nested);
+          this.word();
         }
       }
     }
@@ -430,7 +430,7 @@ class ShellParser {
   private caseBody(seq: Sequence, opener: number, openerEnd: number, nested: boolean): void {
     this.blanks();
     if (this.atEnd() || isMeta(this.code())) this.fail(opener, openerEnd);
-    this.word(nested);
+    this.word();
     this.keyword("in", opener, openerEnd);
     for (;;) {
       this.linebreaks();
@@ -440,7 +440,7 @@ class ShellParser {
       for (;;) {
         this.blanks();
         if (this.atEnd() || isMeta(this.code())) this.fail(this.pos, this.operatorEnd());
-        this.word(nested);
+        this.word();
         this.blanks();
         const c = this.code();
         this.pos++;
@@ -460,7 +460,7 @@ class ShellParser {
   }
 
   /** `[[ ... ]]`: its operands are words (with substitutions to visit); `<`, `>`, `&&`, `(` are its own operators. */
-  private conditional(opener: number, openerEnd: number, nested: boolean): void {
+  private conditional(opener: number, openerEnd: number): void {
     for (;;) {
       this.blanks();
       const c = this.code();
@@ -471,7 +471,7 @@ class ShellParser {
         return;
       }
       if (isMeta(c)) this.pos++;
-      else this.word(nested);
+      else this.word();
     }
   }
 
@@ -509,15 +509,15 @@ class ShellParser {
     this.command(sep, nested);
   }
 
-  private redirects(nested: boolean): void {
+  private redirects(): void {
     for (;;) {
       this.blanks();
-      if (!this.redirect(nested)) return;
+      if (!this.redirect()) return;
     }
   }
 
   /** Reads one redirection at `pos` (operator and target) and returns true, or returns false. */
-  private redirect(nested: boolean): boolean {
+  private redirect(): boolean {
     const c = this.code();
     // digits, { < > &
     if (!((c >= 48 && c <= 57) || c === 123 || c === 60 || c === 62 || c === 38)) return false;
@@ -531,7 +531,7 @@ class ShellParser {
     this.pos += m[0].length;
     this.blanks();
     if (this.atEnd() || (isMeta(this.code()) && !this.atProcessSubstitution())) this.fail(opStart, this.pos);
-    const target = this.word(nested);
+    const target = this.word();
     if (op === "<<" || op === "<<-") this.heredocs.push({ delimiter: target.text, stripTabs: op === "<<-" });
     return true;
   }
@@ -543,13 +543,13 @@ class ShellParser {
     for (;;) {
       this.blanks();
       if (this.atEnd()) break;
-      if (this.redirect(nested)) continue;
+      if (this.redirect()) continue;
       const c = this.code();
       if (isMeta(c) && !this.atProcessSubstitution()) break;
       // a `#` at the start of a word starts a comment
       if (c === 35) break;
       if (words.length === 0 || declaration) {
-        const assignment = this.assignment(nested);
+        const assignment = this.assignment();
         if (assignment) {
           if (declaration) words.push(assignment.word);
           else assignments.push(assignment.assignment);
@@ -558,7 +558,7 @@ class ShellParser {
       }
       let word: ParsedWord;
       try {
-        word = this.word(nested);
+        word = this.word();
       } catch (err) {
         // keep what was read: checks still see `pip install` in `pip install "django<5`
         this.emit(words, assignments, sep, nested);
@@ -594,7 +594,7 @@ class ShellParser {
   }
 
   /** `NAME=value`: for a command prefix, an assignment; after `export` and the like, a `NAME=value` word. */
-  private assignment(nested: boolean): { assignment: Assignment; word: Word } | undefined {
+  private assignment(): { assignment: Assignment; word: Word } | undefined {
     ASSIGNMENT.lastIndex = this.pos;
     const m = ASSIGNMENT.exec(this.text);
     if (!m) return undefined;
@@ -609,7 +609,7 @@ class ShellParser {
       value = this.text.slice(this.pos, close + 1);
       this.pos = close + 1;
     } else if (!this.atEnd() && !isMeta(this.code())) {
-      value = this.word(nested).text;
+      value = this.word().text;
     }
     this.lastEnd = this.pos;
     const span = this.span(start, this.pos);
@@ -629,7 +629,7 @@ class ShellParser {
 
   // ---- words ----
 
-  private word(nested: boolean): ParsedWord {
+  private word(): ParsedWord {
     const t = this.text;
     const start = this.pos;
     let text = "";
@@ -662,12 +662,12 @@ class ShellParser {
         this.pos = close + 1;
       } else if (c === 34) {
         const open = this.pos;
-        const inner = this.doubleQuoted(nested);
+        const inner = this.doubleQuoted();
         text += inner.text;
         literal &&= inner.literal;
         quoted = inner.literal ? { start: open + 1, end: this.pos - 1 } : undefined;
       } else if (c === 36 || c === 96) {
-        const expansion = this.expansion(nested, false);
+        const expansion = this.expansion(false);
         text += expansion.text;
         literal &&= expansion.literal;
       } else {
@@ -682,7 +682,7 @@ class ShellParser {
   }
 
   /** A double-quoted string at `pos`; its text keeps expansions as written. */
-  private doubleQuoted(nested: boolean): { text: string; literal: boolean } {
+  private doubleQuoted(): { text: string; literal: boolean } {
     const t = this.text;
     const open = this.pos;
     this.pos++;
@@ -699,7 +699,7 @@ class ShellParser {
         text += next === "$" || next === "`" || next === '"' || next === "\\" ? next : t.slice(this.pos, this.pos + 2);
         this.pos += 2;
       } else if (c === 36 || c === 96) {
-        const expansion = this.expansion(nested, true);
+        const expansion = this.expansion(true);
         text += expansion.text;
         literal &&= expansion.literal;
       } else {
@@ -713,12 +713,12 @@ class ShellParser {
   }
 
   /** A `$` expansion or a backtick substitution at `pos`, as written. */
-  private expansion(nested: boolean, inQuotes: boolean): { text: string; literal: boolean } {
-    return this.code() === 96 ? { text: this.backticks(), literal: false } : this.dollar(nested, inQuotes);
+  private expansion(inQuotes: boolean): { text: string; literal: boolean } {
+    return this.code() === 96 ? { text: this.backticks(), literal: false } : this.dollar(inQuotes);
   }
 
   /** An expansion at `pos` (`$NAME`, `${...}`, `$(...)`, `$((...))`, `$'...'`), as written; a lone `$` is literal. */
-  private dollar(nested: boolean, inQuotes = false): { text: string; literal: boolean } {
+  private dollar(inQuotes = false): { text: string; literal: boolean } {
     const t = this.text;
     const start = this.pos;
     const c = t.charCodeAt(start + 1);
@@ -743,7 +743,7 @@ class ShellParser {
       this.pos = i + 1;
     } else if (c === 34 && !inQuotes) {
       this.pos++;
-      this.doubleQuoted(nested);
+      this.doubleQuoted();
     } else {
       this.pos++;
       return { text: "$", literal: true };
