@@ -68,8 +68,8 @@ export default defineCheck({
       "hostile clients. Serve WSGI apps (Django, Flask) with gunicorn and ASGI apps (FastAPI, Starlette, Django " +
       "channels) with uvicorn, `fastapi run`, or gunicorn with uvicorn workers. The suggested edit removes --reload, turns " +
       "`fastapi dev` into `fastapi run`, and replaces runserver with gunicorn when manage.py names the settings module " +
-      "(gunicorn must be installed). A start command that runs a Python script is checked by reading the script the " +
-      "image holds: Flask's `app.run()` (worse with `debug=True`: the Werkzeug debugger runs code for anyone who " +
+      "(gunicorn must be installed). A start command that runs a Python script (or `python -m` a module: its __main__.py or .py file) is checked by " +
+      "reading the file the image holds: Flask's `app.run()` (worse with `debug=True`: the Werkzeug debugger runs code for anyone who " +
       "reaches the port) and `uvicorn.run(..., reload=True)`. Silent when the target is evidently a development stage.",
   },
   check(ctx) {
@@ -96,6 +96,12 @@ export default defineCheck({
         const text = imageFileText(stage, pos[0].text, ctx.project);
         const problem = text === undefined ? undefined : scriptServer(text);
         if (problem) report(pos[0], `${pos[0].text} ${problem}`);
+      } else if (inv.command.words[inv.command.words.indexOf(inv.toolWord) - 1]?.text === "-m" && /^[\w.]+$/.test(inv.toolWord.text)) {
+        // `python -m app` runs app/__main__.py (a package) or app.py, relative to the working directory
+        const module = inv.toolWord.text.replace(/\./g, "/");
+        const found = [`${module}/__main__.py`, `${module}.py`].map((f) => ({ f, text: imageFileText(stage, f, ctx.project) })).find((c) => c.text !== undefined);
+        const problem = found?.text === undefined ? undefined : scriptServer(found.text);
+        if (found && problem) report(inv.toolWord, `${found.f} (python -m ${inv.toolWord.text}) ${problem}`);
       } else if (["uvicorn", "hypercorn", "gunicorn"].includes(inv.tool)) {
         const reload = findFlag(inv.args, "--reload");
         if (reload?.text === "--reload") report(reload, `${inv.tool} --reload watches the source tree and restarts the server, a development feature: remove --reload`, { description: "remove --reload", edit: dropWord(ctx, sc, reload) });

@@ -18,6 +18,7 @@ ruleTester(devServer, {
     { name: "a script that is not a server", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"worker.py\"]\n", files: { "worker.py": "import time\nwhile True:\n    time.sleep(1)\n" } },
     { name: "a Flask script whose app.run is commented out", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"app.py\"]\n", files: { "app.py": "from flask import Flask\napp = Flask(__name__)\n# app.run(debug=True)\n" } },
     { name: "a script the context does not hold", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY src/ ./src/\nCMD [\"python\", \"app.py\"]\n", files: { "app.py": "from flask import Flask\napp = Flask(__name__)\napp.run()\n", "src/x.py": "" } },
+    { name: "python -m on a module that is no server", code: "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"python\", \"-m\", \"worker\"]\n", files: { "worker.py": "import time\ntime.sleep(10)\n" } },
     { name: "uvicorn.run without reload", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD python main.py\n", files: { "main.py": "import uvicorn\nuvicorn.run('main:app', host='0.0.0.0')\n" } },
     { name: "flask routes is not a server", code: "FROM python:3.12-slim\nCMD [\"flask\", \"routes\"]\n" },
   ],
@@ -63,6 +64,12 @@ ruleTester(devServer, {
       name: "a heredoc script that reloads uvicorn, shell form",
       code: "FROM python:3.12-slim\nWORKDIR /srv\nCOPY <<EOF serve.py\nimport uvicorn\nuvicorn.run('app:app', host='0.0.0.0', reload=True)\nEOF\nCMD python3 serve.py\n",
       errors: [{ line: 7, column: 13, message: "reload=True" }],
+    },
+    {
+      name: "python -m on a package whose __main__ calls app.run",
+      code: "FROM python:3.12-slim\nWORKDIR /srv\nCOPY shop/ ./shop/\nCMD [\"python\", \"-m\", \"shop\"]\n",
+      files: { "shop/__main__.py": "from flask import Flask\napp = Flask(__name__)\napp.run(host='0.0.0.0')\n", "shop/__init__.py": "" },
+      errors: [{ line: 4, column: 22, endColumn: 28, message: "shop/__main__.py (python -m shop) starts Flask's development server" }],
     },
     {
       name: "the last stage named like production is still checked",
