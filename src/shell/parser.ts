@@ -671,10 +671,7 @@ class ShellParser {
         text += expansion.text;
         literal &&= expansion.literal;
       } else {
-        const runStart = this.pos;
-        do this.pos++;
-        while (this.pos < t.length && !isMeta(t.charCodeAt(this.pos)) && !isSpecial(t.charCodeAt(this.pos)));
-        text += t.slice(runStart, this.pos);
+        text += this.plainText(false);
       }
     }
     this.lastEnd = this.pos;
@@ -703,13 +700,19 @@ class ShellParser {
         text += expansion.text;
         literal &&= expansion.literal;
       } else {
-        const runStart = this.pos;
-        do this.pos++;
-        while (this.pos < t.length && !isSpecial(t.charCodeAt(this.pos)));
-        text += t.slice(runStart, this.pos);
+        text += this.plainText(true);
       }
     }
     return this.fail(open, t.length);
+  }
+
+  /** The run of plain characters at `pos` (at least one); outside quotes, a metacharacter also ends it. */
+  private plainText(inQuotes: boolean): string {
+    const t = this.text;
+    const start = this.pos;
+    do this.pos++;
+    while (this.pos < t.length && !isSpecial(t.charCodeAt(this.pos)) && (inQuotes || !isMeta(t.charCodeAt(this.pos))));
+    return t.slice(start, this.pos);
   }
 
   /** A `$` expansion or a backtick substitution at `pos`, as written. */

@@ -2,27 +2,13 @@
 // The result must parse at least as well as the input, no fix may be rejected, and fixing the result again must change
 // neither the Dockerfile nor any context file.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { parseDockerfile } from "../../src/dockerfile/parse.js";
 import { fixText } from "../../src/fix/fixer.js";
 import { allChecks } from "../../src/rules/all.js";
 import { corpusEntries } from "../helpers/corpus.js";
-
-/** The build context in memory, so the second run sees the context files the first one wrote. */
-function contextFiles(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else files[relative(dir, p)] = readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
+import { readTree } from "../helpers/tree.js";
 
 function problems(text: string): number {
   const model = parseDockerfile("Dockerfile", text);
@@ -35,7 +21,7 @@ describe("whittle fix on the lint corpus", () => {
     for (const suggestions of [false, true]) {
       it(`${entry.name}${suggestions ? " (with suggestions)" : ""}`, () => {
         const text = readFileSync(entry.dockerfile, "utf8");
-        const files = contextFiles(entry.dir);
+        const files = readTree(entry.dir);
         const first = fixText({ path: "Dockerfile", text, files, suggestions, checks: allChecks });
         if (suggestions) Object.keys(first.applied).forEach((rule) => appliedWithSuggestions.add(rule));
         assert.deepEqual(first.rejected, [], "no fix breaks the file");

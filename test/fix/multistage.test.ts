@@ -2,8 +2,8 @@
 // rewrite checked in as `expected.Dockerfile` (UPDATE_SNAPSHOTS=1 rewrites them: review the diff like code). Every
 // output must parse, lose the findings that motivated it, and be left alone by a second rewrite and a second fix run.
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { resolveConfig } from "../../src/config.js";
@@ -15,6 +15,7 @@ import { memoryFiles, projectContext } from "../../src/project/context.js";
 import { allChecks } from "../../src/rules/all.js";
 import buildToolchain from "../../src/rules/build-toolchain.js";
 import heavyBase from "../../src/rules/heavy-base.js";
+import { readTree } from "../helpers/tree.js";
 
 const CASES = fileURLToPath(new URL("./multistage/", import.meta.url));
 const update = process.env.UPDATE_SNAPSHOTS === "1";
@@ -24,18 +25,7 @@ const MOTIVATING = ["build-toolchain", "heavy-base", "deps-after-source"];
 const VENV_CORRECTNESS = ["runtime-library-missing", "interpreter-mismatch", "path-scripts-dir"];
 
 /** Every file of a case directory except the Dockerfiles, as a build context in memory. */
-function contextOf(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (d !== dir || (name !== "Dockerfile" && name !== "expected.Dockerfile")) files[relative(dir, p)] = readFileSync(p, "utf8");
-    }
-  };
-  walk(dir);
-  return files;
-}
+const contextOf = (dir: string) => readTree(dir, (rel) => rel !== "Dockerfile" && rel !== "expected.Dockerfile");
 
 function rewrite(text: string, files: Record<string, string>): string | undefined {
   const edit = multiStageRewrite(parseDockerfile("Dockerfile", text), projectContext(undefined, memoryFiles(files)));
