@@ -6,44 +6,49 @@ import { defineCheck, type CheckContext } from "./types.js";
 import type { Span } from "../text/source.js";
 
 interface Accounts {
-  users: Set<string>;
-  groups: Set<string>;
+  users: ReadonlySet<string>;
+  groups: ReadonlySet<string>;
 }
 
-const DEBIAN_USERS = "root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody _apt";
-const DEBIAN_GROUPS =
-  "root daemon bin sys adm tty disk lp mail news uucp man proxy kmem dialout fax voice cdrom floppy tape sudo audio dip www-data backup operator list irc src gnats shadow utmp video sasl plugdev staff games users nogroup";
-const ALPINE_USERS = "root bin daemon adm lp sync shutdown halt mail news uucp operator man postmaster cron ftp sshd at squid xfs games cyrus vpopmail ntp smmsp guest nobody";
-const ALPINE_GROUPS =
-  "root bin daemon sys adm tty disk lp mem kmem wheel floppy mail news uucp man cron console audio cdrom dialout ftp sshd input at tape video netdev readproc squid xfs kvm games shadow cdrw www-data usb vpopmail users ntp nofiles smmsp locate abuild utmp ping nogroup nobody";
+const accounts = (users: string, groups: string): Accounts => ({ users: new Set(users.split(" ")), groups: new Set(groups.split(" ")) });
+
+const DEBIAN = accounts(
+  "root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody _apt",
+  "root daemon bin sys adm tty disk lp mail news uucp man proxy kmem dialout fax voice cdrom floppy tape sudo audio dip www-data backup operator list irc src gnats shadow utmp video sasl plugdev staff games users nogroup",
+);
+const ALPINE = accounts(
+  "root bin daemon adm lp sync shutdown halt mail news uucp operator man postmaster cron ftp sshd at squid xfs games cyrus vpopmail ntp smmsp guest nobody",
+  "root bin daemon sys adm tty disk lp mem kmem wheel floppy mail news uucp man cron console audio cdrom dialout ftp sshd input at tape video netdev readproc squid xfs kvm games shadow cdrw www-data usb vpopmail users ntp nofiles smmsp locate abuild utmp ping nogroup nobody",
+);
+const DISTROLESS = accounts("root nonroot nobody", "root nonroot nobody tty");
+const SCRATCH: Accounts = { users: new Set(), groups: new Set() };
 
 /** Accounts the base image defines; undefined when the base is not one whose /etc/passwd is known. */
-function baseAccounts(stage: Stage): Accounts | undefined {
+function baseAccounts(stage: Stage): { accounts: Accounts; extra: readonly string[] } | undefined {
   const facts = baseImageFacts(stage.image);
-  const split = (s: string) => s.split(" ");
-  let users: string[];
-  let groups: string[];
+  let accounts: Accounts;
   switch (facts.family) {
     case "python":
     case "debian":
     case "ubuntu":
     case "buildpack-deps":
-      [users, groups] = facts.libc === "musl" ? [split(ALPINE_USERS), split(ALPINE_GROUPS)] : [split(DEBIAN_USERS), split(DEBIAN_GROUPS)];
+      accounts = facts.libc === "musl" ? ALPINE : DEBIAN;
       break;
     case "alpine":
-      [users, groups] = [split(ALPINE_USERS), split(ALPINE_GROUPS)];
+      accounts = ALPINE;
       break;
     case "distroless":
     case "chainguard":
-      [users, groups] = [["root", "nonroot", "nobody"], ["root", "nonroot", "nobody", "tty"]];
+      accounts = DISTROLESS;
       break;
     case "scratch":
-      [users, groups] = [[], []];
+      accounts = SCRATCH;
       break;
     default:
       return undefined;
   }
-  return { users: new Set([...users, ...facts.users]), groups: new Set([...groups, ...facts.users]) };
+  // Images that add their own account (a known base's "nonroot", say) name it in facts.users: as user and as group.
+  return { accounts, extra: facts.users };
 }
 
 const ACCOUNT_FLAGS = new Set([
@@ -53,17 +58,25 @@ const ACCOUNT_FLAGS = new Set([
   "--lastuid", "--conf", "--firstgid", "--lastgid",
 ]);
 
+/** An account a RUN creates, and where: a name is usable only after the command that creates it. */
+interface Created {
+  name: string;
+  kind: "user" | "group";
+  at: number;
+}
+
 /**
  * Accounts the stage and its FROM ancestors create. Undefined when they may create accounts we cannot name
  * (names in variables, /etc/passwd edited or copied in).
  */
-function createdAccounts(ctx: CheckContext, stage: Stage): Accounts | undefined {
-  const out: Accounts = { users: new Set(), groups: new Set() };
+function createdAccounts(ctx: CheckContext, stage: Stage): Created[] | undefined {
+  const out: Created[] = [];
   for (const ins of inheritedInstructions(stage)) {
     if ((ins.keyword === "COPY" || ins.keyword === "ADD") && /\/etc\/(passwd|group)\b/.test(ctx.file.source.slice(ins.span))) return undefined;
     if (ins.keyword !== "RUN" || !ins.shell) continue;
     if (/\/etc\/(passwd|group)\b/.test(ctx.file.source.slice(ins.span))) return undefined;
     for (const cmd of ins.shell.commands) {
+      const at = cmd.span.start;
       const inv = invocation(cmd);
       if (!["useradd", "adduser", "groupadd", "addgroup"].includes(inv.tool)) continue;
       // values of bundled flags (`adduser -Ds /bin/sh app`) show up as positionals; account names hold no slash
@@ -71,20 +84,18 @@ function createdAccounts(ctx: CheckContext, stage: Stage): Accounts | undefined 
       if (pos.length === 0) continue;
       const names = pos.map((w) => expandVars(ins.stage ?? stage, ins, w.text));
       if (names.some((n) => n.includes("$"))) return undefined;
-      if (inv.tool === "useradd") {
-        out.users.add(names.at(-1)!);
-        out.groups.add(names.at(-1)!);
-      } else if (inv.tool === "groupadd") out.groups.add(names.at(-1)!);
+      const name = names.at(-1)!;
+      if (inv.tool === "useradd") out.push({ name, kind: "user", at }, { name, kind: "group", at });
+      else if (inv.tool === "groupadd") out.push({ name, kind: "group", at });
       else if (names.length === 1) {
         // adduser NAME creates the user and its group; addgroup NAME a group; with two names they add a member
-        if (inv.tool === "adduser") out.users.add(names[0]);
-        out.groups.add(names[0]);
+        if (inv.tool === "adduser") out.push({ name, kind: "user", at });
+        out.push({ name, kind: "group", at });
       }
     }
   }
   return out;
 }
-
 
 /** `user:group` at an offset, each part with its own span. */
 function spec(text: string, start: number): Array<{ name: string; kind: "user" | "group"; span: Span }> {
@@ -146,7 +157,10 @@ export default defineCheck({
       const created = createdAccounts(ctx, stage);
       if (!created) continue;
       for (const r of refs) {
-        const known = r.kind === "user" ? base.users.has(r.name) || created.users.has(r.name) : base.groups.has(r.name) || created.groups.has(r.name);
+        const known =
+          (r.kind === "user" ? base.accounts.users : base.accounts.groups).has(r.name) ||
+          base.extra.includes(r.name) ||
+          created.some((c) => c.kind === r.kind && c.name === r.name && c.at < r.span.start);
         if (known) continue;
         ctx.report(r.span, {
           message: `${r.what} names the ${r.kind} "${r.name}", which ${root.image.raw} does not define and no earlier step creates`,

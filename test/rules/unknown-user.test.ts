@@ -14,6 +14,7 @@ ruleTester(unknownUser, {
     { name: "passwd written directly", code: "FROM python:3.12-slim\nRUN echo 'app:x:1000:1000::/app:/bin/sh' >> /etc/passwd\nUSER app\n" },
     { name: "variables are not resolved", code: "FROM python:3.12-slim\nUSER $APP_USER\n" },
     { name: "bundled flags with a shell path", code: "FROM alpine:3.20\nRUN adduser -Ds /bin/sh app && useradd -ms /bin/bash other\nUSER app\nRUN chown other /srv\n" },
+    { name: "created in the same RUN that chowns", code: "FROM python:3.12-slim\nRUN useradd app && chown app /srv\n" },
     { name: "Debian adduser --system --group", code: "FROM debian:bookworm-slim\nRUN adduser --system --group --home /srv svc\nRUN chgrp svc /srv && chown svc /srv\nUSER svc\n" },
   ],
   invalid: [
@@ -41,6 +42,24 @@ ruleTester(unknownUser, {
       name: "scratch has no users at all",
       code: "FROM scratch\nCOPY app /app\nUSER nobody\n",
       errors: [{ line: 3, column: 6 }],
+    },
+    {
+      name: "COPY --chown before the RUN that creates the account",
+      code: "FROM python:3.12-slim\nCOPY --from=build --chown=app:app /app /app\nRUN groupadd -r app && useradd -r -g app app\nUSER app\n",
+      errors: [
+        { line: 2, column: 27, endColumn: 30, message: "the user \"app\"" },
+        { line: 2, column: 31, endColumn: 34, message: "the group \"app\"" },
+      ],
+    },
+    {
+      name: "USER before the account exists",
+      code: "FROM python:3.12-slim AS base\nUSER app\nFROM base\nRUN useradd app\n",
+      errors: [{ line: 2, column: 6 }],
+    },
+    {
+      name: "chown earlier in the RUN that creates the account",
+      code: "FROM python:3.12-slim\nRUN chown app /srv && useradd app\n",
+      errors: [{ line: 2, column: 11 }],
     },
     {
       name: "adduser with two names only adds a member",
