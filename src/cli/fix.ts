@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { join } from "node:path";
+import { isAbsolute, join, relative, sep } from "node:path";
 import { InputError } from "../errors.js";
 import { fixText } from "../fix/fixer.js";
 import { defaultContext, displayName, readDockerfile } from "../lint/files.js";
@@ -47,12 +47,23 @@ export async function runFix(path: string, options: FixCliOptions): Promise<numb
   } else {
     for (const c of changes) {
       const exists = c.before !== "" || c.file === path;
-      process.stdout.write(unifiedDiff(c.before, c.after, exists ? `a/${c.file}` : "/dev/null", `b/${c.file}`));
+      const name = diffName(c.file);
+      process.stdout.write(unifiedDiff(c.before, c.after, exists ? `a/${name}` : "/dev/null", `b/${name}`));
     }
     if (changes.length) process.stderr.write(`whittle: ${applied.join(", ")}; run with --write to apply\n`);
   }
   if (result.rejected.length) process.stderr.write(`whittle: left alone (the result would not parse): ${result.rejected.join(", ")}\n`);
   return 0;
+}
+
+/**
+ * A file's name in the diff headers, as git writes it: relative to the working directory, or (outside it) the
+ * absolute path without its leading slash, so `patch -p1` applies the diff from there or from the root.
+ */
+function diffName(file: string): string {
+  if (!isAbsolute(file)) return file;
+  const rel = relative(process.cwd(), file);
+  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !isAbsolute(rel) ? rel : file.slice(1);
 }
 
 export function registerFix(program: Command): void {

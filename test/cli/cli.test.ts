@@ -76,6 +76,11 @@ describe("whittle CLI", () => {
     chmodSync(file, 0o640);
     const diff = whittle(["fix", file, "--only", "pip-cache"]);
     assert.equal(diff.status, 0, diff.stderr);
+    // An absolute path outside the working directory: git's form, applicable with `patch -p1` from the root.
+    assert.match(diff.stdout, new RegExp(`^--- a/${file.slice(1)}\n\\+\\+\\+ b/${file.slice(1)}\n`));
+    const inside = whittle(["fix", "Dockerfile", "--only", "pip-cache"], { cwd: dir });
+    assert.match(inside.stdout, /^--- a\/Dockerfile\n\+\+\+ b\/Dockerfile\n/);
+    assert.equal(whittle(["fix", file, "--only", "pip-cache"], { cwd: dir }).stdout, inside.stdout);
     assert.match(diff.stdout, /^-RUN pip install flask$/m);
     assert.match(diff.stdout, /^\+RUN pip install --no-cache-dir flask$/m);
     assert.equal(readFileSync(file, "utf8"), NAIVE);
