@@ -7,6 +7,10 @@ const POETRY = { "pyproject.toml": "[tool.poetry]\nname = \"shop\"\n", "poetry.l
 ruleTester(depsAfterSource, {
   valid: [
     {
+      name: "a wheelhouse copied, then installed: the wheels are the install's input, not source",
+      code: "FROM python:3.12-slim\nCOPY wheels/ /tmp/wheels/\nRUN pip install /tmp/wheels/*.whl && rm -rf /tmp/wheels\nCOPY src/ /app/src/\n",
+    },
+    {
       name: "manifests copied and installed before the source",
       code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . .\nCMD [\"python\", \"app.py\"]\n",
       files: REQS,

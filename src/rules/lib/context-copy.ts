@@ -39,6 +39,8 @@ const SOURCE_FILE = /\.(py|pyx|pxd|pyi|ipynb|js|mjs|cjs|ts|tsx|jsx|vue|html?|jin
 const PLAIN_FILES = /^(makefile|license|licence|copying|readme|procfile|dockerfile|containerfile|version|authors|changelog|notice|manifest\.in)$/i;
 /** Directories that usually hold configuration or deployment files rather than application code. */
 const STABLE_DIRS = /^(docker|\.docker|deploy|deployment|deployments|k8s|kubernetes|helm|charts|conf|config|configs|etc|\.devcontainer|licenses|certs|nginx|ci|\.github)$/i;
+/** Directories of built distributions: the input of a wheelhouse install, not code that changes with every edit. */
+const ARTIFACT_DIRS = /^(wheels?|wheelhouse|dist)$/i;
 
 function classify(path: string, project: ProjectContext): { kind: SourceKind; directory: boolean } {
   if (path === "" || path === "*" || path === ".") return { kind: "all", directory: true };
@@ -50,7 +52,7 @@ function classify(path: string, project: ProjectContext): { kind: SourceKind; di
   if (/\.[A-Za-z0-9]+$/.test(base) || PLAIN_FILES.test(base) || base.includes("*")) return { kind: "other", directory: false };
   // No extension: a directory, unless the context says it is a file.
   if (project.read(path) !== undefined) return { kind: "other", directory: false };
-  if (STABLE_DIRS.test(base)) return { kind: "other", directory: true };
+  if (STABLE_DIRS.test(base) || ARTIFACT_DIRS.test(base)) return { kind: "other", directory: true };
   return { kind: "source", directory: true };
 }
 
