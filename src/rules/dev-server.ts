@@ -1,8 +1,9 @@
-import type { Word } from "../dockerfile/model.js";
+import type { Stage, Word } from "../dockerfile/model.js";
 import { findFlag, positionals } from "../shell/invocation.js";
 import { removeJsonElement, removeShellWord } from "./lib/edits.js";
 import { imageFileText } from "./lib/context-copy.js";
 import { appInvocation, startCommands, type StartCommand } from "./lib/start.js";
+import { scriptCommands, scriptLocation } from "./lib/start-script.js";
 import { defineCheck, type CheckContext, type TextEdit } from "./types.js";
 
 const SETTINGS = /DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)\.settings(?:\.\w+)?["']/;
@@ -76,36 +77,72 @@ export default defineCheck({
     const stage = ctx.target;
     if (!stage) return;
     for (const sc of startCommands(ctx.file, stage)) {
-      const inv = appInvocation(sc.cmd);
-      const pos = positionals(inv.args, new Set(["--app", "-A", "--settings", "--pythonpath", "-b", "--bind", "--host", "--port"]));
-      const report = (word: Word, message: string, edit?: { description: string; edit: TextEdit | undefined }) =>
-        ctx.report(word, { message, instruction: sc.ins, fix: edit?.edit ? { kind: "suggestion", description: edit.description, edits: [edit.edit] } : undefined });
-      const manage = /(^|\/)manage\.py$/.test(inv.toolWord.text) ? 0 : (inv.tool === "python" || inv.tool === "pypy") && /(^|\/)manage\.py$/.test(pos[0]?.text ?? "") ? 1 : -1;
-      const runserver = manage >= 0 ? pos[manage] : inv.tool === "django-admin" ? pos[0] : undefined;
-      if (runserver?.text === "runserver") {
-        report(runserver, "Django's runserver is a development server: serve the WSGI app with gunicorn", {
-          description: "start gunicorn with the project's WSGI module",
-          edit: gunicornForDjango(ctx, sc, pos.slice(pos.indexOf(runserver) + 1)),
-        });
-      } else if (inv.tool === "flask" && pos[0]?.text === "run") {
-        report(pos[0], "`flask run` starts Werkzeug's development server: serve the app with gunicorn ('module:app')");
-      } else if (inv.tool === "fastapi" && pos[0]?.text === "dev") {
-        const edit = sc.exec || ctx.file.source.slice(pos[0].span) === pos[0].raw ? { ...pos[0].span, text: sc.exec ? "\"run\"" : "run" } : undefined;
-        report(pos[0], "`fastapi dev` reloads on file changes and listens on 127.0.0.1 only: use `fastapi run`", { description: "use fastapi run", edit });
-      } else if ((inv.tool === "python" || inv.tool === "pypy") && /\.py$/.test(pos[0]?.text ?? "") && !pos[0].text.includes("$")) {
-        const text = imageFileText(stage, pos[0].text, ctx.project);
-        const problem = text === undefined ? undefined : scriptServer(text);
-        if (problem) report(pos[0], `${pos[0].text} ${problem}`);
-      } else if (inv.command.words[inv.command.words.indexOf(inv.toolWord) - 1]?.text === "-m" && /^[\w.]+$/.test(inv.toolWord.text)) {
-        // `python -m app` runs app/__main__.py (a package) or app.py, relative to the working directory
-        const module = inv.toolWord.text.replace(/\./g, "/");
-        const found = [`${module}/__main__.py`, `${module}.py`].map((f) => ({ f, text: imageFileText(stage, f, ctx.project) })).find((c) => c.text !== undefined);
-        const problem = found?.text === undefined ? undefined : scriptServer(found.text);
-        if (found && problem) report(inv.toolWord, `${found.f} (python -m ${inv.toolWord.text}) ${problem}`);
-      } else if (["uvicorn", "hypercorn", "gunicorn"].includes(inv.tool)) {
-        const reload = findFlag(inv.args, "--reload");
-        if (reload?.text === "--reload") report(reload, `${inv.tool} --reload watches the source tree and restarts the server, a development feature: remove --reload`, { description: "remove --reload", edit: dropWord(ctx, sc, reload) });
+      for (const p of problems(ctx, stage, sc)) {
+        const edit = p.edit?.();
+        ctx.report(p.word, { message: p.message, instruction: sc.ins, fix: edit?.edit ? { kind: "suggestion", description: edit.description, edits: [edit.edit] } : undefined });
       }
+    }
+    // A dev server in a branch (`if [ "$DEBUG" ]; then exec ... runserver`) is a mode the image is started in on purpose.
+    for (const c of scriptCommands(ctx.file, stage, ctx.project)) {
+      if (c.conditional) continue;
+      const sc = { cmd: c.cmd, ins: c.script.via.ins, exec: false };
+      for (const p of problems(ctx, stage, sc)) ctx.report(c.script.word, { message: `${scriptLocation(c)}: ${p.message}`, instruction: sc.ins });
     }
   },
 });
+
+interface Problem {
+  word: Word;
+  message: string;
+  /** The suggested edit, worked out only for commands written in the Dockerfile. */
+  edit?: () => { description: string; edit: TextEdit | undefined };
+}
+
+/** What makes a start command a development server. */
+function problems(ctx: CheckContext, stage: Stage, sc: StartCommand): Problem[] {
+  const inv = appInvocation(sc.cmd);
+  const pos = positionals(inv.args, new Set(["--app", "-A", "--settings", "--pythonpath", "-b", "--bind", "--host", "--port"]));
+  const manage = /(^|\/)manage\.py$/.test(inv.toolWord.text) ? 0 : (inv.tool === "python" || inv.tool === "pypy") && /(^|\/)manage\.py$/.test(pos[0]?.text ?? "") ? 1 : -1;
+  const runserver = manage >= 0 ? pos[manage] : inv.tool === "django-admin" ? pos[0] : undefined;
+  if (runserver?.text === "runserver") {
+    return [{
+      word: runserver,
+      message: "Django's runserver is a development server: serve the WSGI app with gunicorn",
+      edit: () => ({ description: "start gunicorn with the project's WSGI module", edit: gunicornForDjango(ctx, sc, pos.slice(pos.indexOf(runserver) + 1)) }),
+    }];
+  }
+  if (inv.tool === "flask" && pos[0]?.text === "run") {
+    return [{ word: pos[0], message: "`flask run` starts Werkzeug's development server: serve the app with gunicorn ('module:app')" }];
+  }
+  if (inv.tool === "fastapi" && pos[0]?.text === "dev") {
+    const dev = pos[0];
+    return [{
+      word: dev,
+      message: "`fastapi dev` reloads on file changes and listens on 127.0.0.1 only: use `fastapi run`",
+      edit: () => ({ description: "use fastapi run", edit: sc.exec || ctx.file.source.slice(dev.span) === dev.raw ? { ...dev.span, text: sc.exec ? "\"run\"" : "run" } : undefined }),
+    }];
+  }
+  if ((inv.tool === "python" || inv.tool === "pypy") && /\.py$/.test(pos[0]?.text ?? "") && !pos[0].text.includes("$")) {
+    const text = imageFileText(stage, pos[0].text, ctx.project);
+    const problem = text === undefined ? undefined : scriptServer(text);
+    return problem ? [{ word: pos[0], message: `${pos[0].text} ${problem}` }] : [];
+  }
+  if (inv.command.words[inv.command.words.indexOf(inv.toolWord) - 1]?.text === "-m" && /^[\w.]+$/.test(inv.toolWord.text)) {
+    // `python -m app` runs app/__main__.py (a package) or app.py, relative to the working directory
+    const module = inv.toolWord.text.replace(/\./g, "/");
+    const found = [`${module}/__main__.py`, `${module}.py`].map((f) => ({ f, text: imageFileText(stage, f, ctx.project) })).find((c) => c.text !== undefined);
+    const problem = found?.text === undefined ? undefined : scriptServer(found.text);
+    return found && problem ? [{ word: inv.toolWord, message: `${found.f} (python -m ${inv.toolWord.text}) ${problem}` }] : [];
+  }
+  if (["uvicorn", "hypercorn", "gunicorn"].includes(inv.tool)) {
+    const reload = findFlag(inv.args, "--reload");
+    if (reload?.text === "--reload") {
+      return [{
+        word: reload,
+        message: `${inv.tool} --reload watches the source tree and restarts the server, a development feature: remove --reload`,
+        edit: () => ({ description: "remove --reload", edit: dropWord(ctx, sc, reload) }),
+      }];
+    }
+  }
+  return [];
+}

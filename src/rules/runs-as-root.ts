@@ -1,4 +1,4 @@
-import type { ImageRef, Stage } from "../dockerfile/model.js";
+import type { ImageRef, SimpleCommand, Stage } from "../dockerfile/model.js";
 import { expandVars, inheritedInstructions } from "../dockerfile/query.js";
 import { flagValue, hasFlag, invocation, positionals } from "../shell/invocation.js";
 import { basename } from "../shell/parser.js";
@@ -6,16 +6,16 @@ import { baseImageFacts, type BaseImageFacts } from "./lib/base-images.js";
 import { imageFileText } from "./lib/context-copy.js";
 import { fileEditable, insertLinesAfter, insertLinesBefore } from "./lib/moves.js";
 import { appInvocation, imageEnv, startCommands } from "./lib/start.js";
+import { scriptCommands } from "./lib/start-script.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
 
 const isRoot = (user: string) => ["root", "0"].includes(user.split(":")[0]);
 
 /** Programs that start a command as another user. */
 const DROPPERS = new Set(["gosu", "su-exec", "setpriv", "runuser", "chpst", "s6-setuidgid", "setuidgid"]);
-const DROP_IN_SCRIPT = /\b(gosu|su-exec|setpriv|runuser|chpst|s6-setuidgid|setuidgid)\b|\bsu\b[^\n]*\s-c\b|\bsudo\s+(-\S+\s+)*-u\b/;
 const PATH_DIRS = ["/usr/local/bin", "/usr/local/sbin", "/usr/bin", "/usr/sbin", "/bin", "/sbin"];
 
-/** The text of a start script the final image holds; a bare name is looked up on PATH. */
+/** The text of a file the final image holds; a bare name is looked up on PATH. */
 function imageFile(ctx: CheckContext, stage: Stage, path: string): string | undefined {
   const candidates = path.includes("/") ? [path] : PATH_DIRS.map((d) => `${d}/${path}`);
   for (const candidate of candidates) {
@@ -28,10 +28,7 @@ function imageFile(ctx: CheckContext, stage: Stage, path: string): string | unde
 /** Does the container visibly switch to another user when it starts? */
 function dropsPrivileges(ctx: CheckContext, stage: Stage): boolean {
   for (const sc of startCommands(ctx.file, stage)) {
-    const words = sc.cmd.words.map((w) => w.text);
-    if (words.some((w) => DROPPERS.has(basename(w)))) return true;
-    if (words[0] && basename(words[0]) === "su" && words.includes("-c")) return true;
-    if (words[0] === "sudo" && words.includes("-u")) return true;
+    if (switchesUser(sc.cmd)) return true;
     const inv = appInvocation(sc.cmd);
     const config = (...names: string[]) => {
       const f = flagValue(inv.args, ...names);
@@ -47,17 +44,20 @@ function dropsPrivileges(ctx: CheckContext, stage: Stage): boolean {
       if (/^\s*user\s*=/m.test(conf ?? "")) return true;
     }
     if (inv.tool === "celery" && hasFlag(inv.args, "--uid")) return true;
-    // An entrypoint script that drops privileges itself (the official images' docker-entrypoint.sh pattern).
-    const script = SHELLS.test(words[0] ?? "") && words[1] && !words[1].startsWith("-") ? words[1] : words[0];
-    if (script && !DROPPERS.has(basename(script))) {
-      const text = imageFile(ctx, stage, script);
-      if (text !== undefined && DROP_IN_SCRIPT.test(text)) return true;
-    }
   }
-  return false;
+  // An entrypoint script that hands over to the server as another user (`exec gosu app "$@"`, the official images'
+  // docker-entrypoint.sh pattern); a switch for a step before that (`gosu app manage.py migrate`) does not count.
+  return scriptCommands(ctx.file, stage, ctx.project).some((c) => (c.exec || c.last) && switchesUser(c.cmd));
 }
 
-const SHELLS = /(^|\/)(ba|da|a)?sh$/;
+/** Does the command run its program as another user (gosu, su-exec, setpriv, runuser, su -c, sudo -u...)? */
+function switchesUser(cmd: SimpleCommand): boolean {
+  const words = cmd.words.map((w) => w.text);
+  if (words.some((w) => DROPPERS.has(basename(w)))) return true;
+  const first = words[0] === "exec" ? 1 : 0;
+  if (words[first] && basename(words[first]) === "su" && words.includes("-c")) return true;
+  return words[first] === "sudo" && words.includes("-u");
+}
 
 /** The external image at the root of a stage's FROM chain. */
 function rootImage(stage: Stage): ImageRef {
@@ -123,7 +123,8 @@ export default defineCheck({
       "user with a fixed uid (`useradd --create-home --uid 10001 app`, `adduser -D -u 10001 app` on Alpine) and switch " +
       "to it before CMD, after the steps that need root; files copied earlier stay root-owned and readable, so grant " +
       "write access only where the app writes (COPY --chown). Not reported when privileges visibly drop at start " +
-      "(gosu, su-exec, setpriv, runuser, chpst in CMD/ENTRYPOINT or in an entrypoint script the build copies in, uWSGI " +
+      "(gosu, su-exec, setpriv, runuser, chpst in CMD/ENTRYPOINT, or in the command a shell entrypoint script the build " +
+      "copies in execs or ends with, such as `exec gosu app \"$@\"`; uWSGI " +
       "--uid or UWSGI_UID, gunicorn --user or a config that sets user, celery --uid), nor for bases that already run " +
       "as non-root (distroless :nonroot, Chainguard, AWS Lambda). When the base image is not one whittle knows, the " +
       "finding is informational: its default user is unknown.",

@@ -1,6 +1,7 @@
 import type { Instruction, Word } from "../dockerfile/model.js";
 import { inheritedInstructions } from "../dockerfile/query.js";
-import { commandForm, startInstructions } from "./lib/start.js";
+import { commandForm, pythonApp, startInstructions, underInit } from "./lib/start.js";
+import { scriptEdit, scriptLocation, startScripts, type StartScript } from "./lib/start-script.js";
 import { defineCheck, type CheckContext, type Fix } from "./types.js";
 
 /** Unquoted characters that mean the same to sh and in a JSON string. */
@@ -53,11 +54,14 @@ export default defineCheck({
       "shell (variables, &&), end it with `exec app ...` so the app replaces the shell. The safe fix rewrites plain " +
       "commands (words without expansions, globs, redirects or operators) into JSON; a command with expansions gets an " +
       "`exec` suggestion. Silent when the command already ends in `exec`, and when a SHELL instruction chose another " +
-      "shell on purpose.",
+      "shell on purpose. The same goes for a shell script the start command runs (an entrypoint.sh the build copies in): " +
+      "when its last command starts the Python app (or `\"$@\"`, the CMD) without exec, the script's shell stays PID 1; " +
+      "silent when the last command is conditional or tini/dumb-init starts the script.",
   },
   check(ctx) {
     const stage = ctx.target;
     if (!stage) return;
+    for (const script of startScripts(ctx.file, stage, ctx.project)) reportScript(ctx, script);
     if (inheritedInstructions(stage).some((i) => i.keyword === "SHELL")) return;
     const instructions = startInstructions(stage);
     const shellEntrypoint = instructions.some((i) => i.keyword === "ENTRYPOINT" && !i.json);
@@ -99,5 +103,25 @@ function report(ctx: CheckContext, ins: Instruction): void {
     message: `${ins.keyword} in shell form runs under /bin/sh -c: the shell is PID 1 and SIGTERM never reaches ${last.name}${extra}; use the JSON form${fix?.kind === "suggestion" ? " or start with exec" : ""}`,
     instruction: ins,
     fix,
+  });
+}
+
+/**
+ * A start script whose last command runs the app without exec: the script's shell stays PID 1 and the app never
+ * sees SIGTERM (a trap would not help: the shell runs it only after the foreground command ends). Silent when an init
+ * process starts the script or the last command runs only under a condition.
+ */
+function reportScript(ctx: CheckContext, script: StartScript): void {
+  const last = script.commands.at(-1);
+  if (!last || last.exec || last.conditional || last.cmd.separator === "|" || underInit(script.via.cmd)) return;
+  const handsOver = /^\$(@|\{@\})$/.test(last.cmd.words[0]?.text ?? "");
+  const passed = script.via.cmd.words.slice(script.via.cmd.words.indexOf(script.word) + 1);
+  const app = handsOver ? (passed.length > 0 ? `the command given as arguments (${passed.map((w) => w.text).join(" ")})` : undefined) : pythonApp(last.cmd, ctx.project)?.tool;
+  if (!app) return;
+  const edit = scriptEdit(script, last.cmd.words[0].span.start, last.cmd.words[0].span.start, "exec ");
+  ctx.report(script.word, {
+    message: `${scriptLocation(last)}: ${app} runs as a child of the script's shell, which stays PID 1 and does not pass SIGTERM on; start it with exec`,
+    instruction: script.via.ins,
+    fix: { kind: "suggestion", description: `prefix the last command of ${script.source.path} with exec`, edits: edit ? [edit] : [] },
   });
 }

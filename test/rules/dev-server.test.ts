@@ -4,6 +4,9 @@ import { fixText } from "../../src/fix/fixer.js";
 import devServer from "../../src/rules/dev-server.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
+/** An entrypoint that migrates, then hands over to the server: the official images' pattern. */
+const entrypoint = (server: string) => ({ "docker-entrypoint.sh": `#!/bin/sh\nset -e\n\npython manage.py migrate --noinput\nexec ${server}\n` });
+const ENTRY_DOCKERFILE = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\n";
 const MANAGE = "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n";
 
 ruleTester(devServer, {
@@ -21,6 +24,24 @@ ruleTester(devServer, {
     { name: "python -m on a module that is no server", code: "FROM python:3.12-slim\nWORKDIR /srv\nCOPY . .\nCMD [\"python\", \"-m\", \"worker\"]\n", files: { "worker.py": "import time\ntime.sleep(10)\n" } },
     { name: "uvicorn.run without reload", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py .\nCMD python main.py\n", files: { "main.py": "import uvicorn\nuvicorn.run('main:app', host='0.0.0.0')\n" } },
     { name: "flask routes is not a server", code: "FROM python:3.12-slim\nCMD [\"flask\", \"routes\"]\n" },
+    { name: "an entrypoint script that execs gunicorn", code: ENTRY_DOCKERFILE, files: entrypoint("gunicorn --worker-tmp-dir /dev/shm mysite.wsgi") },
+    { name: "an entrypoint script the context does not hold", code: ENTRY_DOCKERFILE, files: { "manage.py": MANAGE } },
+    {
+      name: "runserver only in a branch the script takes when DEBUG is set",
+      code: ENTRY_DOCKERFILE,
+      files: { "docker-entrypoint.sh": "#!/bin/bash\nif [ \"$DEBUG\" = 1 ]; then\n  exec python manage.py runserver 0.0.0.0:8000\nfi\nexec gunicorn mysite.wsgi\n" },
+    },
+    { name: "flask run after &&", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "[ -n \"$DEV\" ] && exec flask run\nexec gunicorn app:app\n" } },
+    {
+      name: "a script named through a variable is not followed",
+      code: "FROM python:3.12-slim\nENV APP_HOME=/app\nCOPY start.sh /app/\nCMD [\"sh\", \"-c\", \"$APP_HOME/start.sh\"]\n",
+      files: { "start.sh": "#!/bin/sh\nexec flask run\n" },
+    },
+    { name: "a script that runs another script: one level only", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"./start.sh\"]\n", files: { "start.sh": "#!/bin/sh\nexec ./dev.sh\n", "dev.sh": "#!/bin/sh\nexec flask run\n" } },
+    { name: "a binary start file", code: "FROM python:3.12-slim\nCOPY server /usr/local/bin/\nCMD [\"server\"]\n", files: { server: "\u007fELF\u0000\u0000flask run\n" } },
+    { name: "a start script that does not parse", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "echo \"unterminated\nexec flask run\n" } },
+    { name: "a start script larger than what is read", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": `${"# padding\n".repeat(30000)}exec flask run\n` } },
+    { name: "a Python start file without the .py suffix is not a shell script", code: "FROM python:3.12-slim\nCOPY serve /usr/local/bin/\nCMD [\"serve\"]\n", files: { serve: "#!/usr/bin/env python3\nimport os\nos.system('flask run')\n" } },
   ],
   invalid: [
     {
@@ -75,6 +96,29 @@ ruleTester(devServer, {
       name: "the last stage named like production is still checked",
       code: "FROM python:3.12-slim AS production\nENTRYPOINT [\"django-admin\"]\nCMD [\"runserver\"]\n",
       errors: [{ line: 3, column: 6 }],
+    },
+    {
+      name: "runserver exec-ed by an entrypoint script copied to /usr/local/bin and named by its basename",
+      code: ENTRY_DOCKERFILE,
+      files: { ...entrypoint("python manage.py runserver 0.0.0.0:8000"), "manage.py": MANAGE },
+      errors: [{ line: 5, column: 13, endColumn: 35, message: "docker-entrypoint.sh line 5 (exec python manage.py runserver 0.0.0.0:8000): Django's runserver is a development server" }],
+    },
+    {
+      name: "uvicorn --reload in a heredoc script run by sh",
+      code: "# syntax=docker/dockerfile:1\nFROM python:3.12-slim\nCOPY <<EOF /srv/start.sh\nset -e\nexec uvicorn main:app \\\n  --host 0.0.0.0 --reload\nEOF\nCMD [\"sh\", \"/srv/start.sh\"]\n",
+      errors: [{ line: 8, column: 12, endColumn: 27, message: "start.sh line 2 (exec uvicorn main:app --host 0.0.0.0 --reload): uvicorn --reload" }],
+    },
+    {
+      name: "flask run as the last command of sh start.sh in the working directory",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n",
+      files: { "start.sh": "flask db upgrade\nflask run --host 0.0.0.0\n" },
+      errors: [{ line: 4, column: 12, message: "start.sh line 2 (flask run --host 0.0.0.0): `flask run`" }],
+    },
+    {
+      name: "fastapi dev behind gosu in a shell-form start script",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY start.sh .\nCMD ./start.sh\n",
+      files: { "start.sh": "#!/usr/bin/env bash\nexec gosu app fastapi dev main.py\n" },
+      errors: [{ line: 4, column: 5, endColumn: 15, message: "use `fastapi run`" }],
     },
   ],
 });

@@ -1,6 +1,7 @@
 import runsAsRoot from "../../src/rules/runs-as-root.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
+const ENTRY = "FROM python:3.12-slim\nCOPY docker-entrypoint.sh /usr/local/bin/\nENTRYPOINT [\"docker-entrypoint.sh\"]\nCMD [\"gunicorn\", \"app:app\"]\n";
 const ENTRYPOINT_GOSU = { "docker-entrypoint.sh": "#!/bin/sh\nset -e\nchown -R app /data\nexec gosu app \"$@\"\n" };
 
 ruleTester(runsAsRoot, {
@@ -37,6 +38,14 @@ ruleTester(runsAsRoot, {
     },
     { name: "a development target", code: "FROM python:3.12-slim AS dev\nCMD [\"flask\", \"run\"]\n" },
     { name: "USER from a variable we cannot resolve", code: "FROM python:3.12-slim\nARG APP_USER\nUSER $APP_USER\n" },
+    { name: "an entrypoint script that hands over through setpriv", code: ENTRY, files: { "docker-entrypoint.sh": "#!/bin/sh\nexec setpriv --reuid=10001 --regid=10001 --clear-groups \"$@\"\n" } },
+    { name: "an entrypoint script that hands over through runuser", code: ENTRY, files: { "docker-entrypoint.sh": "#!/bin/bash\nexec runuser -u app -- \"$@\"\n" } },
+    {
+      name: "an entrypoint script that re-runs itself through gosu when started as root",
+      code: ENTRY,
+      files: { "docker-entrypoint.sh": "#!/bin/bash\nset -e\nif [ \"$(id -u)\" = '0' ]; then\n  chown -R app /data\n  exec gosu app \"$0\" \"$@\"\nfi\nexec \"$@\"\n" },
+    },
+    { name: "su -c as the last command of sh start.sh", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "python manage.py migrate\nsu app -c 'gunicorn app:app'\n" } },
   ],
   invalid: [
     {
@@ -110,6 +119,24 @@ ruleTester(runsAsRoot, {
       code: "FROM python:3.12-slim AS base\nCMD [\"python\"]\nFROM base",
       errors: [{ line: 3, column: 1 }],
       suggestionOutput: "FROM python:3.12-slim AS base\nCMD [\"python\"]\nFROM base\nRUN useradd --create-home --uid 10001 app\nUSER app\n",
+    },
+    {
+      name: "an entrypoint script that uses gosu only for a step before the server",
+      code: ENTRY,
+      files: { "docker-entrypoint.sh": "#!/bin/sh\ngosu app python manage.py migrate\nexec \"$@\"\n" },
+      errors: [{ line: 1, column: 1 }],
+    },
+    {
+      name: "an entrypoint script the context does not hold",
+      code: ENTRY,
+      files: { "app.py": "" },
+      errors: [{ line: 1, column: 1 }],
+    },
+    {
+      name: "gosu mentioned in a comment of the script",
+      code: ENTRY,
+      files: { "docker-entrypoint.sh": "#!/bin/sh\n# TODO: drop to the app user with gosu\nexec \"$@\"\n" },
+      errors: [{ line: 1, column: 1 }],
     },
   ],
 });

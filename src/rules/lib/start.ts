@@ -130,10 +130,39 @@ export function startInstructions(stage: Stage): Instruction[] {
 }
 
 const INIT_WRAPPERS = new Set(["tini", "tini-static", "dumb-init", "catatonit"]);
+/** Does an init process (tini, dumb-init) start the command and pass signals on? */
+export function underInit(cmd: SimpleCommand): boolean {
+  return INIT_WRAPPERS.has(invocation(cmd).tool);
+}
+
 const RUNNERS = new Set(["poetry", "uv", "pipenv", "pdm", "hatch", "rye"]);
 const RUNNER_FLAGS_WITH_VALUE = new Set(["--with", "--python", "-p", "--project", "--directory", "--package", "--group", "--extra", "--env-file", "--env", "-e", "--index"]);
 
-/** The command with process supervisors and project runners peeled: `tini -- poetry run gunicorn app` -> gunicorn. */
+/**
+ * Programs that run a command as another user and are not peeled by invocation() (gosu and su-exec are): their
+ * options that take a value, and how many operands come before the command.
+ */
+const USER_SWITCHERS: Record<string, { withValue: Set<string>; operands: number }> = {
+  setpriv: { withValue: new Set(["--reuid", "--regid", "--groups", "--inh-caps", "--ambient-caps", "--bounding-set", "--securebits", "--pdeathsig", "--selinux-label", "--apparmor-profile"]), operands: 0 },
+  runuser: { withValue: new Set(["-u", "-g", "-G", "-w", "--group", "--supp-group", "--whitelist-environment"]), operands: 0 },
+  chpst: { withValue: new Set(["-u", "-U", "-e", "-n", "-l", "-L", "-m", "-d", "-o", "-p", "-f", "-c", "-r", "-t", "-b"]), operands: 0 },
+  "s6-setuidgid": { withValue: new Set(), operands: 1 },
+};
+
+/** The command after a user switcher's options and operands (`runuser -u app -- gunicorn` -> gunicorn). */
+function afterUserSwitch(args: Word[], spec: { withValue: Set<string>; operands: number }): Word[] {
+  let i = 0;
+  while (i < args.length && args[i].text.startsWith("-")) {
+    if (args[i].text === "--") {
+      i++;
+      break;
+    }
+    i += spec.withValue.has(args[i].text) ? 2 : 1;
+  }
+  return args.slice(i + spec.operands);
+}
+
+/** The command with process supervisors, user switchers and project runners peeled: `tini -- poetry run gunicorn app` -> gunicorn. */
 export const appInvocation: (cmd: SimpleCommand) => Invocation = perObject(readAppInvocation);
 
 function readAppInvocation(cmd: SimpleCommand): Invocation {
@@ -145,6 +174,8 @@ function readAppInvocation(cmd: SimpleCommand): Invocation {
       while (i < inv.args.length && inv.args[i].text.startsWith("-") && inv.args[i].text !== "--") i++;
       if (inv.args[i]?.text === "--") i++;
       rest = inv.args.slice(i);
+    } else if (USER_SWITCHERS[inv.tool]) {
+      rest = afterUserSwitch(inv.args, USER_SWITCHERS[inv.tool]);
     } else if (RUNNERS.has(inv.tool) && inv.args[0]?.text === "run") {
       let i = 1;
       while (i < inv.args.length && inv.args[i].text.startsWith("-")) {

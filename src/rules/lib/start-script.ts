@@ -1,0 +1,160 @@
+import { posix } from "node:path";
+import type { DockerfileModel, SimpleCommand, Stage, Word } from "../../dockerfile/model.js";
+import { workdirAt } from "../../dockerfile/query.js";
+import { perObject, perObjectPair } from "../../memo.js";
+import type { ProjectContext } from "../../project/context.js";
+import { basename, parseShell } from "../../shell/parser.js";
+import { SourceText } from "../../text/source.js";
+import type { TextEdit } from "../types.js";
+import { contextFileAt } from "./context-copy.js";
+import { appInvocation, imageEnv, pythonApp, startCommands, type StartCommand } from "./start.js";
+
+/** A shell script the container runs at start (`ENTRYPOINT ["docker-entrypoint.sh"]`, `CMD ["sh", "start.sh"]`). */
+export interface StartScript {
+  /** The Dockerfile start command that runs the script. */
+  via: StartCommand;
+  /** The Dockerfile word that names the script: findings about the script's commands are reported there. */
+  word: Word;
+  /** Where the image holds the script. */
+  path: string;
+  /** A context file (`context`), or a heredoc of the Dockerfile whose body starts at `offset`. */
+  origin: { context: string } | { offset: number };
+  /** The script's text, for line numbers. */
+  source: SourceText;
+  commands: ScriptCommand[];
+}
+
+/** A command of a start script, spans in the script's text. */
+export interface ScriptCommand {
+  script: StartScript;
+  cmd: SimpleCommand;
+  /** Replaces the shell (`exec gunicorn ...`). */
+  exec: boolean;
+  /** The last command of the script. */
+  last: boolean;
+  /** Runs only under a condition: after && or ||, or inside if/case/while/until/for. */
+  conditional: boolean;
+}
+
+/** Larger files are not read as start scripts: entrypoints are short, and lint time must stay small. */
+const MAX_SCRIPT = 256 * 1024;
+const SHELL = /^(ba|da|a|z|k|mk)?sh$/;
+const SHELL_SHEBANG = /^#!\s*\S*?(\/env\s+(-\S+\s+)*)?\/?\b(ba|da|a|z|k|mk)?sh\b/;
+const DEFAULT_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+/** The shell scripts a stage's start commands run (one level: scripts that those scripts run are not followed). */
+export function startScripts(file: DockerfileModel, stage: Stage, project: ProjectContext): StartScript[] {
+  return scriptsOf(stage, file)(project);
+}
+
+// Several checks ask for the same stage's scripts in one lint.
+const scriptsOf = perObjectPair((stage: Stage, file: DockerfileModel) => perObject((project: ProjectContext) => readStartScripts(file, stage, project)));
+
+function readStartScripts(file: DockerfileModel, stage: Stage, project: ProjectContext): StartScript[] {
+  const out: StartScript[] = [];
+  const seen = new Set<string>();
+  for (const via of startCommands(file, stage)) {
+    const named = scriptWord(via, project);
+    if (!named) continue;
+    for (const path of candidates(stage, named.word.text, named.viaShell)) {
+      const found = contextFileAt(stage, undefined, path, project);
+      if (!found) continue;
+      if (!seen.has(path)) {
+        seen.add(path);
+        const script = "heredoc" in found
+          ? readScript(via, named, path, found.heredoc, { offset: found.ins.heredocs[0].contentSpan?.start ?? -1 })
+          : readScript(via, named, path, project.read(found.path), { context: found.path });
+        if (script) out.push(script);
+      }
+      break;
+    }
+  }
+  return out;
+}
+
+/** The word naming a script: the command itself, or the operand of `sh`/`bash` (not `sh -c`, whose text is parsed already). */
+function scriptWord(via: StartCommand, project: ProjectContext): { word: Word; viaShell: boolean } | undefined {
+  const inv = appInvocation(via.cmd);
+  if (!inv.toolWord || pythonApp(via.cmd, project)) return undefined;
+  let word: Word | undefined = inv.toolWord;
+  const viaShell = SHELL.test(inv.tool);
+  if (viaShell) {
+    let i = 0;
+    for (; i < inv.args.length && /^[-+]/.test(inv.args[i].text); i++) {
+      const opt = inv.args[i].text;
+      if (opt.includes("c") && !opt.startsWith("--")) return undefined;
+      if (opt === "-o" || opt === "+o") i++;
+    }
+    word = inv.args[i];
+  }
+  // A script named through a variable is not followed: its value is a guess.
+  if (!word || !word.literal || word.text === "" || /[$`*?[]/.test(word.text)) return undefined;
+  return { word, viaShell };
+}
+
+/** Where the script may be: a path against WORKDIR; a bare name on PATH (and, for `sh name`, in WORKDIR first). */
+function candidates(stage: Stage, name: string, viaShell: boolean): string[] {
+  const workdir = workdirAt(stage) ?? "/";
+  if (name.includes("/")) return [posix.resolve(workdir, name)];
+  const path = (imageEnv(stage, "PATH") ?? "").split(":").filter((d) => d.startsWith("/") && !d.includes("$"));
+  const dirs = [...new Set([...path, ...DEFAULT_PATH])];
+  return [...(viaShell ? [workdir] : []), ...dirs].map((d) => posix.join(d, name));
+}
+
+function readScript(
+  via: StartCommand,
+  named: { word: Word; viaShell: boolean },
+  path: string,
+  text: string | undefined,
+  origin: StartScript["origin"],
+): StartScript | undefined {
+  if (text === undefined || text.length > MAX_SCRIPT || text.includes("\0")) return undefined;
+  const shebang = text.startsWith("#!") ? text.split("\n", 1)[0] : undefined;
+  if (shebang ? !SHELL_SHEBANG.test(shebang) : !named.viaShell && !path.endsWith(".sh")) return undefined;
+  const parsed = parseShell(text, (o) => o);
+  if (parsed.errors.length > 0) return undefined;
+  const script: StartScript = { via, word: named.word, path, origin, source: new SourceText(basename(path), text), commands: [] };
+  const top = parsed.commands.filter((c) => !c.nested);
+  const depths = blockDepths(text, top);
+  script.commands = top.map((cmd, i) => ({
+    script,
+    cmd,
+    exec: cmd.name === "exec",
+    last: i === top.length - 1,
+    conditional: cmd.separator === "&&" || cmd.separator === "||" || depths[i] > 0,
+  }));
+  return script;
+}
+
+/** if/case/loop keywords at the start of a statement; heredoc prose and quoted text rarely put them there. */
+const BLOCK = /(?:^|[\n;&|(){}]|\b(?:then|do|else|elif)\b)\s*(if|case|while|until|for|fi|esac|done)\b/g;
+
+/** How deep in if/case/while/until/for blocks each command sits, read from the text between commands. */
+function blockDepths(text: string, commands: SimpleCommand[]): number[] {
+  let depth = 0;
+  let from = 0;
+  return commands.map((cmd) => {
+    for (const m of text.slice(from, cmd.span.start).matchAll(BLOCK)) depth = Math.max(0, depth + (["fi", "esac", "done"].includes(m[1]) ? -1 : 1));
+    from = cmd.span.end;
+    return depth;
+  });
+}
+
+/** `entrypoint.sh line 12 (gunicorn --reload app:app)`: where a script command is, for a finding's message. */
+export function scriptLocation(sc: ScriptCommand): string {
+  const { source } = sc.script;
+  const text = source.slice(sc.cmd.span).replace(/\\\r?\n\s*/g, " ").replace(/\s+/g, " ");
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return `${source.path} line ${source.positionAt(sc.cmd.span.start).line} (${shown})`;
+}
+
+/** An edit of the script's text, in the context file or in the Dockerfile heredoc that holds it. */
+export function scriptEdit(script: StartScript, start: number, end: number, text: string): TextEdit | undefined {
+  if ("context" in script.origin) return { start, end, text, path: script.origin.context };
+  return script.origin.offset < 0 ? undefined : { start: script.origin.offset + start, end: script.origin.offset + end, text };
+}
+
+/** Every command of every start script of the stage. */
+export function scriptCommands(file: DockerfileModel, stage: Stage, project: ProjectContext): ScriptCommand[] {
+  return startScripts(file, stage, project).flatMap((s) => s.commands);
+}
