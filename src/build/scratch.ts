@@ -6,6 +6,7 @@ import { parseDockerfile } from "../dockerfile/parse.js";
 import { applyEdits } from "../fix/apply.js";
 import { projectContext } from "../project/context.js";
 import type { TextEdit } from "../rules/types.js";
+import { byCodeUnit } from "../text/order.js";
 
 export interface Scratch {
   dir: string;
@@ -46,7 +47,7 @@ export function pickSourceFile(context: string): string | undefined {
   const ignore = projectContext(context).dockerignore();
   const found: string[] = [];
   const walk = (dir: string) => {
-    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => byCodeUnit(a.name, b.name))) {
       if (e.name.startsWith(".") || e.name === "__pycache__" || e.name === "node_modules") continue;
       const rel = relative(context, join(dir, e.name)).split(sep).join("/");
       if (ignore?.ignores(rel)) continue;

@@ -4,6 +4,7 @@ import type { ResolvedConfig } from "../config.js";
 import type { ProjectContext } from "../project/context.js";
 import type { Check, CheckContext, Finding, ReportOptions } from "../rules/types.js";
 import type { Span } from "../text/source.js";
+import { byCodeUnit } from "../text/order.js";
 
 export interface LintInput {
   path: string;
@@ -66,7 +67,7 @@ export function lintModel(model: DockerfileModel, input: Omit<LintInput, "text" 
     check.check(ctx);
   }
   return applyIgnores(model, findings, input.checks).sort(
-    (a, b) => a.span.start - b.span.start || a.rule.localeCompare(b.rule),
+    (a, b) => a.span.start - b.span.start || byCodeUnit(a.rule, b.rule),
   );
 }
 

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { InputError } from "../errors.js";
+import { byCodeUnit } from "../text/order.js";
 
 const MAX_DOCKERFILE_BYTES = 4 * 1024 * 1024;
 const SKIP_DIRS = new Set(["node_modules", ".git", ".venv", "venv", "__pycache__", ".tox", "dist", "build"]);
@@ -19,7 +20,7 @@ export function findDockerfiles(paths: string[]): string[] {
     } catch (err) {
       throw new InputError(`cannot read directory ${dir}: ${(err as NodeJS.ErrnoException).code}`);
     }
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const e of entries.sort((a, b) => byCodeUnit(a.name, b.name))) {
       if (e.isDirectory()) {
         if (!SKIP_DIRS.has(e.name) && depth < 12) walk(join(dir, e.name), depth + 1);
       } else if (e.isFile() && isDockerfileName(e.name)) out.push(join(dir, e.name));

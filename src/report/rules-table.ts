@@ -1,10 +1,11 @@
 import type { CheckMeta } from "../rules/types.js";
+import { byCodeUnit } from "../text/order.js";
 
 const CATEGORY_ORDER = ["size", "cache", "security", "runtime", "correctness"];
 
 function sorted(metas: CheckMeta[]): CheckMeta[] {
   return [...metas].sort(
-    (a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) || a.id.localeCompare(b.id),
+    (a, b) => CATEGORY_ORDER.indexOf(a.category) - CATEGORY_ORDER.indexOf(b.category) || byCodeUnit(a.id, b.id),
   );
 }
 
