@@ -71,7 +71,10 @@ export default defineCheck({
       "`fastapi dev` into `fastapi run`, and replaces runserver with gunicorn when manage.py names the settings module " +
       "(gunicorn must be installed). A start command that runs a Python script (or `python -m` a module: its __main__.py or .py file) is checked by " +
       "reading the file the image holds: Flask's `app.run()` (worse with `debug=True`: the Werkzeug debugger runs code for anyone who " +
-      "reaches the port) and `uvicorn.run(..., reload=True)`. Silent when the target is evidently a development stage.",
+      "reaches the port) and `uvicorn.run(..., reload=True)`. A shell script the start command runs (an entrypoint.sh " +
+      "the build copies in or writes with a heredoc) is read too: a dev server it starts is reported at the word that " +
+      "names the script, with the script's line, and without an edit; one in a conditional branch (`if [ \"$DEBUG\" ]`, " +
+      "`&&`) is taken as a mode chosen on purpose. Silent when the target is evidently a development stage.",
   },
   check(ctx) {
     const stage = ctx.target;
