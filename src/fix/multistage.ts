@@ -46,7 +46,10 @@ const PIP_ENV_ACTIONS = new Set(["install", "uninstall", "check", "freeze", "lis
 /** Paths where pip put things in the original image, which moved into the venv. */
 const SYSTEM_INSTALL_PATH = /\/usr\/local\/(bin|lib\/python)|\/\.local\/(bin|lib)\b|(site|dist)-packages/;
 
-class Declined extends Error {}
+/** Why the plan stopped; caught in `plan`. Not an Error: most files decline, and a stack trace per file costs more than the planning. */
+class Declined {
+  constructor(readonly reason: string) {}
+}
 
 function decline(reason: string): never {
   throw new Declined(reason);
@@ -70,7 +73,7 @@ function plan(file: DockerfileModel, project: ProjectContext): RewriteResult {
   try {
     return { edit: new Rewrite(file, project).edit() };
   } catch (err) {
-    if (err instanceof Declined) return { reason: err.message };
+    if (err instanceof Declined) return { reason: err.reason };
     throw err;
   }
 }
