@@ -17,7 +17,8 @@ const P3 = 0xc2b2ae3d | 0;
 const P4 = 0x27d4eb2f | 0;
 const P5 = 0x165667b1 | 0;
 const STRIPE = 16;
-
+/** Bytes at each end of a file that its probe reads. */
+export const PROBE_EDGE = 2 * STRIPE;
 
 export class ContentHash {
   private v1 = 0;
@@ -74,6 +75,25 @@ export class ContentHash {
     h.total = end - start;
     const dv = viewOf(bytes);
     return h.finish(dv, h.stripes(dv, start, end), end);
+  }
+
+  /**
+   * A stand-in for the hash of bytes[start, end), which must hold more than 2 * PROBE_EDGE bytes: the
+   * hash of its first and last PROBE_EDGE bytes, with its length. Equal contents have equal probes,
+   * so a file whose probe no other file shares has no copy, and its full hash is never needed.
+   */
+  static probe(bytes: Uint8Array, start: number, end: number): number {
+    return ContentHash.probeOfEdges(viewOf(bytes), start, end - PROBE_EDGE, end - start);
+  }
+
+  /** The probe of a `size`-byte content whose first and last PROBE_EDGE bytes are at `head` and `tail` of `dv`. */
+  static probeOfEdges(dv: DataView, head: number, tail: number, size: number): number {
+    const h = scratch;
+    h.reset();
+    h.total = size;
+    h.stripes(dv, head, head + PROBE_EDGE);
+    h.stripes(dv, tail, tail + PROBE_EDGE);
+    return h.finish(dv, 0, 0);
   }
 
   /** Runs whole stripes from `at`; returns where the unstriped rest begins. */
@@ -139,3 +159,31 @@ export class ContentHash {
 }
 
 const scratch = new ContentHash();
+
+/** ContentHash.probe of content that arrives in pieces: keeps the bytes at its two ends as they pass. */
+export class ProbeEdges {
+  private bytes = new Uint8Array(2 * PROBE_EDGE);
+  private view = new DataView(this.bytes.buffer);
+  private at = 0;
+  private size = 0;
+
+  /** Starts over for content of `size` bytes (more than 2 * PROBE_EDGE). */
+  reset(size: number): void {
+    this.at = 0;
+    this.size = size;
+  }
+
+  /** The next piece of the content, bytes[start, end). */
+  update(bytes: Uint8Array, start: number, end: number): void {
+    const from = this.at;
+    const to = from + end - start;
+    for (let i = from; i < Math.min(PROBE_EDGE, to); i++) this.bytes[i] = bytes[start + i - from];
+    const tail = this.size - PROBE_EDGE;
+    for (let i = Math.max(tail, from); i < to; i++) this.bytes[PROBE_EDGE + i - tail] = bytes[start + i - from];
+    this.at = to;
+  }
+
+  digest(): number {
+    return ContentHash.probeOfEdges(this.view, 0, PROBE_EDGE, this.size);
+  }
+}

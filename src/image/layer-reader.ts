@@ -1,7 +1,7 @@
 import { createGunzip, type Gunzip } from "node:zlib";
 import { Decompress } from "fzstd";
 import { InputError } from "../errors.js";
-import { ContentHash } from "./content-hash.js";
+import { ContentHash, PROBE_EDGE, ProbeEdges } from "./content-hash.js";
 import { TarParser, type EntrySink, type TarHeader } from "./tar.js";
 
 /**
@@ -28,16 +28,23 @@ export interface LayerEntry {
 
 export type Compression = "gzip" | "zstd" | "none";
 
-/** A file whose content was left unhashed, and where its bytes sit in the file the layer came from. */
-export interface Unhashed {
-  entry: LayerEntry;
-  offset: number;
+/**
+ * The files of a plain layer read from a file that can be read again, whose hashes wait for
+ * hashDeferred: it reads again, and hashes, only those whose probe (or, for large files, size)
+ * another file shares. Captured files are here too, already hashed, for their probes.
+ */
+export interface Deferred {
+  entries: LayerEntry[];
+  /** Where each file's bytes start in the file the layer came from (-1 for captured files). */
+  offsets: number[];
+  /** Each file's ContentHash.probe, or -1 for a large file (DEFER_BYTES), never looked at as it passed. */
+  probes: number[];
 }
 
 export interface LayerRecord {
   entries: LayerEntry[];
-  /** Large files of a plain layer read from a file: hashed later, and only if their size is not unique (see hashUnique). */
-  unhashed: Unhashed[];
+  /** For a plain layer read from a file: the files hashed later, if at all (see Deferred). */
+  deferred?: Deferred;
   /** Bytes of the uncompressed layer tar. */
   tarBytes: number;
   /** Bytes of the blob as stored (compressed when compressed). */
@@ -70,11 +77,14 @@ export type CaptureRule = (path: string, size: number) => boolean;
 const GZIP_CHUNK = 256 * 1024;
 
 /**
- * Files this large in a plain layer read from a file are not hashed as they pass: a large file's
- * size is nearly always unique, and without another file of its size it can be neither a copy nor
- * a rewrite. hashUnique reads the few that share a size again afterwards.
+ * In a plain layer read from a file, no file is hashed as it passes (hashing is most of the cost of
+ * reading plain layers): a file of more than PROBE_BYTES gets a probe instead, and only files whose
+ * probe repeats in the image can be copies or rewrites. Files this large are not even probed: a large
+ * file's size is nearly always unique, and without another file of its size it has no copy.
  */
 export const DEFER_BYTES = 1024 * 1024;
+/** Files this small are hashed as they pass: their probe would cost as much as their hash. */
+export const PROBE_BYTES = 2 * PROBE_EDGE;
 const MAX_PATH = 4096;
 
 /**
@@ -95,7 +105,7 @@ export class LayerReader implements EntrySink {
   private budget = Infinity;
   private compression: Compression = "none";
   private entries: LayerEntry[] = [];
-  private unhashed: Unhashed[] = [];
+  private deferred: Deferred | undefined;
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
   private current: LayerEntry | undefined;
@@ -103,6 +113,9 @@ export class LayerReader implements EntrySink {
   private hash = new ContentHash();
   private split = false;
   private captureParts: Buffer[] | undefined;
+  /** Where the current entry's bytes start in the file, when it is probed rather than hashed; else -1. */
+  private probeAt = -1;
+  private edges = new ProbeEdges();
 
   constructor(
     private readonly where: string,
@@ -141,6 +154,13 @@ export class LayerReader implements EntrySink {
   data(chunk: Buffer, start: number, end: number): void {
     // Chunks are a reader's or decompressor's buffers: used now, never kept.
     const entry = this.current!;
+    if (this.probeAt >= 0) {
+      if (end - start === entry.size) {
+        this.defer(entry, this.probeAt, ContentHash.probe(chunk, start, end));
+        this.probeAt = -1;
+      } else this.edges.update(chunk, start, end);
+      return;
+    }
     if (end - start === entry.size) entry.hash = ContentHash.of(chunk, start, end);
     else {
       if (!this.split) {
@@ -155,11 +175,19 @@ export class LayerReader implements EntrySink {
   end(): void {
     const entry = this.current;
     if (!entry) return;
+    if (this.probeAt >= 0) {
+      this.defer(entry, this.probeAt, this.edges.digest());
+      this.probeAt = -1;
+    }
     if (this.split) {
       entry.hash = this.hash.digest();
       this.split = false;
     }
-    if (this.captureParts) this.captured.set(entry.path, Buffer.concat(this.captureParts));
+    if (this.captureParts) {
+      const content = Buffer.concat(this.captureParts);
+      this.captured.set(entry.path, content);
+      if (this.deferred && content.length > PROBE_BYTES && content.length < DEFER_BYTES) this.defer(entry, -1, ContentHash.probe(content, 0, content.length));
+    }
     this.current = undefined;
     this.captureParts = undefined;
   }
@@ -189,7 +217,7 @@ export class LayerReader implements EntrySink {
     this.parser.end();
     return {
       entries: this.entries,
-      unhashed: this.unhashed,
+      deferred: this.deferred,
       tarBytes: this.tarBytes,
       blobBytes: this.blobBytes,
       compression: this.compression,
@@ -230,6 +258,7 @@ export class LayerReader implements EntrySink {
       throw this.fail(new InputError(`${this.where}: bzip2-compressed layers are not supported`));
     } else {
       this.budget = this.declaredBytes ?? Infinity;
+      if (this.fileOffset !== undefined) this.deferred = { entries: [], offsets: [], probes: [] };
       this.sinkChunk = (chunk) => {
         this.tar(chunk);
         return undefined;
@@ -322,13 +351,26 @@ export class LayerReader implements EntrySink {
       return IGNORE;
     }
     const capture = this.capture(path, h.size);
-    if (!capture && h.size >= DEFER_BYTES && this.fileOffset !== undefined && this.compression === "none") {
-      this.unhashed.push({ entry, offset: this.fileOffset + this.parser.contentOffset });
-      return IGNORE;
-    }
     this.current = entry;
     if (capture) this.captureParts = [];
+    else if (this.deferred && h.size > PROBE_BYTES) {
+      const offset = this.fileOffset! + this.parser.contentOffset;
+      if (h.size >= DEFER_BYTES) {
+        this.current = undefined;
+        this.defer(entry, offset, -1);
+        return IGNORE;
+      }
+      this.probeAt = offset;
+      this.edges.reset(h.size);
+    }
     return this;
+  }
+
+  private defer(entry: LayerEntry, offset: number, probe: number): void {
+    const d = this.deferred!;
+    d.entries.push(entry);
+    d.offsets.push(offset);
+    d.probes.push(probe);
   }
 }
 

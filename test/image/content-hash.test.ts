@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { describe, test } from "node:test";
-import { ContentHash } from "../../src/image/content-hash.js";
+import { ContentHash, PROBE_EDGE, ProbeEdges } from "../../src/image/content-hash.js";
 
 describe("content hash", () => {
   test("does not depend on where the content was split, nor on alignment", () => {
@@ -54,5 +54,28 @@ describe("content hash", () => {
       const h = ContentHash.of(randomBytes(i % 40));
       assert.ok(Number.isSafeInteger(h) && h >= 0, String(h));
     }
+  });
+
+  test("a probe reads the size and both ends of the content, wherever it was split", () => {
+    const data = randomBytes(1000);
+    const probe = ContentHash.probe(data, 0, data.length);
+    for (const cut of [1, 5, 31, 32, 33, 500, 967, 968, 969, 999]) {
+      const edges = new ProbeEdges();
+      edges.reset(data.length);
+      edges.update(data, 0, cut);
+      edges.update(data, cut, data.length);
+      assert.equal(edges.digest(), probe, `cut at ${cut}`);
+    }
+    const changed = (at: number) => {
+      const copy = Buffer.from(data);
+      copy[at] ^= 1;
+      return ContentHash.probe(copy, 0, copy.length);
+    };
+    assert.equal(changed(PROBE_EDGE), probe, "the middle is not read");
+    assert.equal(changed(data.length - PROBE_EDGE - 1), probe, "the middle is not read");
+    for (const at of [0, PROBE_EDGE - 1, data.length - PROBE_EDGE, data.length - 1]) assert.notEqual(changed(at), probe, `byte ${at}`);
+    const longer = Buffer.concat([data.subarray(0, 500), Buffer.alloc(1), data.subarray(500)]);
+    assert.notEqual(ContentHash.probe(longer, 0, longer.length), probe, "the size is read");
+    assert.notEqual(probe, ContentHash.of(data), "a probe is not a content hash");
   });
 });

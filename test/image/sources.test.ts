@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { gzipSync } from "node:zlib";
 import { analyzeImage } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, DEFER_BYTES, type LayerLimits } from "../../src/image/layer-reader.js";
+import { DEFAULT_LIMITS, DEFER_BYTES, LayerReader, type LayerLimits } from "../../src/image/layer-reader.js";
 import { parsePlatform } from "../../src/image/sources/oci.js";
 import { openSource } from "../../src/image/sources/index.js";
 import { captureRule } from "../../src/image/view.js";
@@ -155,7 +155,7 @@ describe("image sources", () => {
     const deferred = await load(plain);
     const entry = (img: typeof deferred, layerIndex: number, path: string) => img.layers[layerIndex].record.entries.find((e) => e.path === path)!;
     assert.equal(entry(deferred, 0, "/big/unique").hash, undefined, "a large file of a unique size is never read twice");
-    assert.deepEqual(deferred.layers.map((l) => l.record.unhashed.length), [4, 2]);
+    assert.deepEqual(deferred.layers.map((l) => l.record.deferred?.probes), [[-1, -1, -1, -1], [-1, -1]], "large files are never probed");
     const inline = await load(file(await dockerSaveOci(await build(big(gzip)))));
     for (const path of ["/big/a", "/big/b", "/big/c"]) assert.equal(entry(deferred, 0, path).hash, entry(inline, 0, path).hash, path);
     for (const arg of [plain, file(gzipSync(await dockerSaveLegacy(await build(big((b) => b))))), file(await dockerSaveOci(await build(big(gzip))))]) {
@@ -164,6 +164,83 @@ describe("image sources", () => {
       assert.equal(report.waste.byKind.rewritten, size, arg);
       assert.equal(report.waste.byKind.overwritten, undefined, arg);
     }
+  });
+
+  it("finds copies and rewrites of small files in plain layers by reading again only those whose probe repeats", async () => {
+    // Same size and the same first and last 32 bytes as app/c, other content: its probe repeats, its hash does not.
+    const lookalike = bytes(1000, 2);
+    lookalike[500] ^= 1;
+    const small = (compress: (b: Buffer) => Buffer) => [
+      [
+        { path: "app/a", content: bytes(1000, 1) },
+        { path: "app/b", content: bytes(1000, 1) },
+        { path: "app/c", content: bytes(1000, 2) },
+        { path: "app/lookalike", content: lookalike },
+        { path: "app/unique", content: bytes(3000, 3) },
+        { path: "app/tiny", content: bytes(40, 4) },
+        { path: "app/tiny-copy", content: bytes(40, 4) },
+        // Captured (hashed as it passes, for its contents) and copied to a file that is not.
+        { path: "usr/lib/python3.11/site-packages/x-1.0.dist-info/METADATA", content: bytes(200, 6) },
+        { path: "app/metadata-copy", content: bytes(200, 6) },
+      ],
+      [
+        { path: "app/c", content: bytes(1000, 2), mode: 0o600 },
+        { path: "app/d", content: bytes(1000, 5) },
+      ],
+    ].map((files) => layer(files, compress));
+    const build = async (compress: (b: Buffer) => Buffer) => ({ layers: await Promise.all(small(compress)) });
+    const plain = file(await dockerSaveLegacy(await build((b) => b)));
+    const load = (arg: string) => openSource(arg).load({ limits: DEFAULT_LIMITS, capture: captureRule });
+    const deferred = await load(plain);
+    const inline = await load(file(await dockerSaveOci(await build(gzip))));
+    const entry = (img: typeof deferred, layerIndex: number, path: string) => img.layers[layerIndex].record.entries.find((e) => e.path === path)!;
+    for (const path of ["/app/unique", "/app/d"]) assert.equal(entry(deferred, path === "/app/d" ? 1 : 0, path).hash, undefined, `${path}: a unique probe is never read twice`);
+    for (const path of ["/app/a", "/app/b", "/app/c", "/app/lookalike", "/app/tiny", "/app/metadata-copy"]) {
+      assert.notEqual(entry(deferred, 0, path).hash, undefined, path);
+      assert.equal(entry(deferred, 0, path).hash, entry(inline, 0, path).hash, path);
+    }
+    assert.equal(entry(deferred, 1, "/app/c").hash, entry(inline, 1, "/app/c").hash);
+    assert.notEqual(entry(deferred, 0, "/app/lookalike").hash, entry(deferred, 0, "/app/c").hash);
+    assert.deepEqual(
+      deferred.layers.map((l) => l.record.deferred?.entries.map((e) => e.path)),
+      [["/app/a", "/app/b", "/app/c", "/app/lookalike", "/app/unique", "/usr/lib/python3.11/site-packages/x-1.0.dist-info/METADATA", "/app/metadata-copy"], ["/app/c", "/app/d"]],
+      "files of up to 64 bytes are hashed as they pass",
+    );
+    for (const arg of [plain, file(gzipSync(await dockerSaveLegacy(await build((b) => b))))]) {
+      const report = await inspect(arg);
+      assert.equal(report.waste.byKind.duplicate, 1000 + 40 + 200, arg);
+      assert.equal(report.waste.byKind.rewritten, 1000, arg);
+      assert.equal(report.waste.byKind.overwritten, undefined, arg);
+    }
+  });
+
+  it("reads a small file of a plain layer again when a compressed layer holds a file of its size", async () => {
+    const archive = await dockerSaveLegacy({
+      layers: [await layer([{ path: "app/x", content: bytes(1000, 7) }], gzip), await layer([{ path: "app/copy", content: bytes(1000, 7) }, { path: "app/other", content: bytes(1001, 7) }])],
+    });
+    const image = await openSource(file(archive)).load({ limits: DEFAULT_LIMITS, capture: captureRule });
+    const [copy, other] = image.layers[1].record.entries;
+    assert.equal(copy.hash, image.layers[0].record.entries[0].hash);
+    assert.equal(other.hash, undefined);
+    assert.equal(analyzeImage(image).report.waste.byKind.duplicate, 1000);
+  });
+
+  it("probes a file whose bytes arrive in pieces as it probes one that arrives whole", async () => {
+    const tar = await layerTar([
+      { path: "a", content: bytes(5000, 1) },
+      { path: "b", content: bytes(70, 2) },
+      { path: "c", content: bytes(1000, 3) },
+    ]);
+    const probes = async (step: number) => {
+      const reader = new LayerReader("layer", tar.length, DEFAULT_LIMITS, () => false, 0);
+      for (let at = 0; at < tar.length; at += step) await reader.write(tar.subarray(at, at + step));
+      const record = await reader.finish();
+      assert.deepEqual(record.entries.map((e) => e.hash), [undefined, undefined, undefined]);
+      return record.deferred!.probes;
+    };
+    const whole = await probes(tar.length);
+    assert.equal(new Set(whole).size, 3);
+    for (const step of [1, 7, 31, 512, 4096]) assert.deepEqual(await probes(step), whole, `pieces of ${step} bytes`);
   });
 
   it("reads an OCI layout directory", async () => {

@@ -2,7 +2,7 @@ import { open } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { InputError } from "../../errors.js";
 import { ContentHash } from "../content-hash.js";
-import { DEFER_BYTES, LayerReader, type LayerRecord } from "../layer-reader.js";
+import { DEFER_BYTES, LayerReader, PROBE_BYTES, type LayerEntry, type LayerRecord } from "../layer-reader.js";
 import type { LoadOptions } from "./types.js";
 
 /** Reads a stream to the end, turning I/O failures into one-line input errors. */
@@ -95,17 +95,41 @@ export async function* readFileAhead(path: string, chunkBytes = 1024 * 1024, dep
 }
 
 /**
- * Hashes the large files plain layers left unhashed (DEFER_BYTES) that share their size with another
- * file of the image, reading their bytes again from the archive file: the only bytes read twice,
- * and only those of files that may be copies or rewrites. A file of a unique size keeps no hash.
+ * Hashes the files plain layers left unhashed (see Deferred) that may be copies or rewrites: those
+ * whose probe another file of the image shares (for large files, whose size another file shares),
+ * and those of the size of a file a layer read some other way hashed as it passed. Their bytes are
+ * read again from the archive file, neighbours in one read: the only bytes read twice. Every other
+ * deferred file keeps no hash: no other file of the image holds its content.
  */
 export async function hashDeferred(path: string, layers: LayerRecord[]): Promise<void> {
-  const sizes = new Map<number, number>();
+  // Counted over the layers as the image uses them: a layer used twice repeats its files.
+  const tables = layers.flatMap((l) => (l.deferred ? [l.deferred] : []));
+  if (!tables.some((t) => t.entries.length > 0)) return;
+  const largeSizes = new Map<number, number>();
+  const hashedSizes = new Set<number>();
   for (const layer of layers) {
-    for (const e of layer.entries) if (e.kind === "file" && e.size >= DEFER_BYTES) sizes.set(e.size, (sizes.get(e.size) ?? 0) + 1);
+    for (const e of layer.entries) {
+      if (e.kind !== "file") continue;
+      if (e.size >= DEFER_BYTES) largeSizes.set(e.size, (largeSizes.get(e.size) ?? 0) + 1);
+      else if (!layer.deferred && e.size > PROBE_BYTES && e.hash !== undefined) hashedSizes.add(e.size);
+    }
   }
-  // A layer the image uses twice is one record: its files once.
-  const todo = [...new Set(layers)].flatMap((l) => l.unhashed).filter((u) => sizes.get(u.entry.size)! > 1);
+  // Most probes are unique: sorting them finds the repeated ones without a map entry per file.
+  const probes = new Float64Array(tables.reduce((n, t) => n + t.probes.length, 0));
+  let n = 0;
+  for (const t of tables) for (const p of t.probes) if (p >= 0) probes[n++] = p;
+  const sorted = probes.subarray(0, n).sort();
+  const repeated = new Set<number>();
+  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  const todo: Array<{ entry: LayerEntry; offset: number }> = [];
+  for (const t of new Set(tables)) {
+    for (let i = 0; i < t.entries.length; i++) {
+      const entry = t.entries[i];
+      const probe = t.probes[i];
+      if (entry.hash !== undefined) continue;
+      if (probe < 0 ? largeSizes.get(entry.size)! > 1 : repeated.has(probe) || hashedSizes.has(entry.size)) todo.push({ entry, offset: t.offsets[i] });
+    }
+  }
   if (todo.length === 0) return;
   todo.sort((a, b) => a.offset - b.offset);
   let fh;
@@ -114,20 +138,47 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
   } catch (err) {
     throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
   }
+  const file = fh;
   const buf = Buffer.allocUnsafeSlow(1024 * 1024);
+  // The bytes of the file that buf holds.
+  let from = 0;
+  let to = 0;
+  const read = async (at: number, length: number): Promise<number> => {
+    let got = 0;
+    while (got < length) {
+      const { bytesRead } = await file.read(buf, got, length - got, at + got);
+      if (bytesRead === 0) throw new InputError(`${path}: file ended early on a second read (changed while inspected?)`);
+      got += bytesRead;
+    }
+    return got;
+  };
   const hash = new ContentHash();
   try {
-    for (const { entry, offset } of todo) {
-      hash.reset();
-      for (let done = 0; done < entry.size; ) {
-        const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, entry.size - done), offset + done);
-        if (bytesRead === 0) throw new InputError(`${path}: file ended early on a second read (changed while inspected?)`);
-        hash.update(buf, 0, bytesRead);
-        done += bytesRead;
+    for (let i = 0; i < todo.length; i++) {
+      const { entry, offset } = todo[i];
+      const end = offset + entry.size;
+      if (entry.size > buf.length) {
+        hash.reset();
+        for (let done = 0; done < entry.size; ) {
+          const got = await read(offset + done, Math.min(buf.length, entry.size - done));
+          hash.update(buf, 0, got);
+          done += got;
+        }
+        entry.hash = hash.digest();
+        // buf no longer holds what the last read put there.
+        to = 0;
+        continue;
       }
-      entry.hash = hash.digest();
+      if (offset < from || end > to) {
+        // One read for this file and the next ones that fit with it.
+        let last = end;
+        for (let j = i + 1; j < todo.length && todo[j].offset + todo[j].entry.size - offset <= buf.length; j++) last = Math.max(last, todo[j].offset + todo[j].entry.size);
+        from = offset;
+        to = offset + (await read(offset, last - offset));
+      }
+      entry.hash = ContentHash.of(buf, offset - from, end - from);
     }
   } finally {
-    await fh.close();
+    await file.close();
   }
 }
