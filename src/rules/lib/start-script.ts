@@ -1,7 +1,7 @@
 import { posix } from "node:path";
 import type { DockerfileModel, SimpleCommand, Stage, Word } from "../../dockerfile/model.js";
 import { workdirAt } from "../../dockerfile/query.js";
-import { perObject, perObjectPair } from "../../memo.js";
+import { perObjectPair } from "../../memo.js";
 import type { ProjectContext } from "../../project/context.js";
 import { basename, parseShell } from "../../shell/parser.js";
 import { SourceText } from "../../text/source.js";
@@ -44,11 +44,17 @@ const DEFAULT_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bi
 
 /** The shell scripts a stage's start commands run (one level: scripts that those scripts run are not followed). */
 export function startScripts(file: DockerfileModel, stage: Stage, project: ProjectContext): StartScript[] {
-  return scriptsOf(stage, file)(project);
+  const cell = cellOf(stage, file);
+  if (cell.project !== project) {
+    cell.scripts = readStartScripts(file, stage, project);
+    cell.project = project;
+  }
+  return cell.scripts;
 }
 
-// Several checks ask for the same stage's scripts in one lint.
-const scriptsOf = perObjectPair((stage: Stage, file: DockerfileModel) => perObject((project: ProjectContext) => readStartScripts(file, stage, project)));
+// Several checks ask for the same stage's scripts in one lint. The answer depends on three objects; perObjectPair
+// keeps the stage and file, and the cell keeps the answer for the last build context it was asked with.
+const cellOf = perObjectPair((_stage: Stage, _file: DockerfileModel): { project?: ProjectContext; scripts: StartScript[] } => ({ scripts: [] }));
 
 function readStartScripts(file: DockerfileModel, stage: Stage, project: ProjectContext): StartScript[] {
   const out: StartScript[] = [];
