@@ -31,7 +31,8 @@ ruleTester(devServer, {
       code: ENTRY_DOCKERFILE,
       files: { "docker-entrypoint.sh": "#!/bin/bash\nif [ \"$DEBUG\" = 1 ]; then\n  exec python manage.py runserver 0.0.0.0:8000\nfi\nexec gunicorn mysite.wsgi\n" },
     },
-    { name: "flask run after &&", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "[ -n \"$DEV\" ] && exec flask run\nexec gunicorn app:app\n" } },
+    { name: "flask run behind a test", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "test \"$MODE\" = dev && exec flask run\nexec gunicorn app:app\n" } },
+    { name: "flask run after a [ ] test", code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n", files: { "start.sh": "[ -n \"$DEV\" ] && exec flask run\nexec gunicorn app:app\n" } },
     {
       name: "a script named through a variable is not followed",
       code: "FROM python:3.12-slim\nENV APP_HOME=/app\nCOPY start.sh /app/\nCMD [\"sh\", \"-c\", \"$APP_HOME/start.sh\"]\n",
@@ -113,6 +114,12 @@ ruleTester(devServer, {
       code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n",
       files: { "start.sh": "flask db upgrade\nflask run --host 0.0.0.0\n" },
       errors: [{ line: 4, column: 12, message: "start.sh line 2 (flask run --host 0.0.0.0): `flask run`" }],
+    },
+    {
+      name: "runserver after migrate && in a start script: not a condition",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"start.sh\"]\n",
+      files: { "start.sh": "test -n \"$SKIP\" || python manage.py migrate && exec python manage.py runserver 0.0.0.0:8000\n" },
+      errors: [{ line: 4, column: 12, message: "start.sh line 1 (exec python manage.py runserver 0.0.0.0:8000): Django's runserver" }],
     },
     {
       name: "fastapi dev behind gosu in a shell-form start script",

@@ -121,28 +121,29 @@ function readScript(
   if (parsed.errors.length > 0) return undefined;
   const script: StartScript = { via, word: named.word, path, origin, source: new SourceText(basename(path), text), commands: [] };
   const top = parsed.commands.filter((c) => !c.nested);
-  const depths = blockDepths(text, top);
-  script.commands = top.map((cmd, i) => ({
-    script,
-    cmd,
-    exec: cmd.name === "exec",
-    last: i === top.length - 1,
-    conditional: cmd.separator === "&&" || cmd.separator === "||" || depths[i] > 0,
-  }));
+  const conditional = conditions(text, top);
+  script.commands = top.map((cmd, i) => ({ script, cmd, exec: cmd.name === "exec", last: i === top.length - 1, conditional: conditional[i] }));
   return script;
 }
 
 /** if/case/loop keywords at the start of a statement; heredoc prose and quoted text rarely put them there. */
 const BLOCK = /(?:^|[\n;&|(){}]|\b(?:then|do|else|elif)\b)\s*(if|case|while|until|for|fi|esac|done)\b/g;
 
-/** How deep in if/case/while/until/for blocks each command sits, read from the text between commands. */
-function blockDepths(text: string, commands: SimpleCommand[]): number[] {
+const TESTS = new Set(["test", "[", "[["]);
+
+/**
+ * Which commands run only under a condition: inside if/case/while/until/for blocks (read from the text between
+ * commands), after `||`, or after `&&` that follows a test (`[ -n "$DEBUG" ] && exec ...`; the parser keeps no
+ * command for `[ ]`, so its bracket shows in the text between). `migrate && exec gunicorn` is not conditional.
+ */
+function conditions(text: string, commands: SimpleCommand[]): boolean[] {
   let depth = 0;
-  let from = 0;
-  return commands.map((cmd) => {
-    for (const m of text.slice(from, cmd.span.start).matchAll(BLOCK)) depth = Math.max(0, depth + (["fi", "esac", "done"].includes(m[1]) ? -1 : 1));
-    from = cmd.span.end;
-    return depth;
+  return commands.map((cmd, i) => {
+    const before = commands[i - 1];
+    const gap = text.slice(before?.span.end ?? 0, cmd.span.start);
+    for (const m of gap.matchAll(BLOCK)) depth = Math.max(0, depth + (["fi", "esac", "done"].includes(m[1]) ? -1 : 1));
+    if (depth > 0 || cmd.separator === "||") return true;
+    return cmd.separator === "&&" && (gap.includes("[") || !before || TESTS.has(before.name));
   });
 }
 
