@@ -3,9 +3,9 @@
 // files per process). FUZZ_SEED picks another deterministic run; failures name the seed and the mutations.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, it } from "node:test";
 import { resolveConfig, type ResolvedConfig } from "../src/config.js";
@@ -14,6 +14,7 @@ import { lint } from "../src/lint/engine.js";
 import { projectContext } from "../src/project/context.js";
 import { allChecks } from "../src/rules/all.js";
 import { corpusEntries, type CorpusEntry } from "./helpers/corpus.js";
+import { distIsFresh } from "./helpers/dist.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const CLI = join(ROOT, "dist/cli/main.js");
@@ -240,16 +241,6 @@ function keep(m: Mutant): string {
   const file = join(dir, `${SEED}-${m.id}.Dockerfile`);
   writeFileSync(file, m.bytes);
   return file;
-}
-
-/** Is every compiled file at least as new as its source? Otherwise the CLI under test could be stale code. */
-function distIsFresh(): boolean {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
-  return walk(join(ROOT, "src")).every((src) => {
-    const out = join(ROOT, "dist", relative(join(ROOT, "src"), src)).replace(/\.ts$/, ".js");
-    return existsSync(out) && statSync(out).mtimeMs >= statSync(src).mtimeMs;
-  });
 }
 
 interface Run {
