@@ -7,7 +7,7 @@ import { basename, parseShell } from "../../shell/parser.js";
 import { SourceText } from "../../text/source.js";
 import type { TextEdit } from "../types.js";
 import { contextFileAt } from "./context-copy.js";
-import { appInvocation, imageEnv, pythonApp, startCommands, type StartCommand } from "./start.js";
+import { appInvocation, imageEnv, pythonApp, SHELLS, startCommands, type StartCommand } from "./start.js";
 
 /** A shell script the container runs at start (`ENTRYPOINT ["docker-entrypoint.sh"]`, `CMD ["sh", "start.sh"]`). */
 export interface StartScript {
@@ -38,8 +38,7 @@ export interface ScriptCommand {
 
 /** Larger files are not read as start scripts: entrypoints are short, and lint time must stay small. */
 const MAX_SCRIPT = 256 * 1024;
-const SHELL = /^(ba|da|a|z|k|mk)?sh$/;
-const SHELL_SHEBANG = /^#!\s*\S*?(\/env\s+(-\S+\s+)*)?\/?\b(ba|da|a|z|k|mk)?sh\b/;
+const SHELL_SHEBANG = /^#!\s*\S*?(\/env\s+(-\S+\s+)*)?\/?\b(ba|da|a|z)?sh\b/;
 const DEFAULT_PATH = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
 /** The shell scripts a stage's start commands run (one level: scripts that those scripts run are not followed). */
@@ -83,7 +82,7 @@ function scriptWord(via: StartCommand, project: ProjectContext): { word: Word; v
   const inv = appInvocation(via.cmd);
   if (!inv.toolWord || pythonApp(via.cmd, project)) return undefined;
   let word: Word | undefined = inv.toolWord;
-  const viaShell = SHELL.test(inv.tool);
+  const viaShell = SHELLS.test(inv.tool);
   if (viaShell) {
     let i = 0;
     for (; i < inv.args.length && /^[-+]/.test(inv.args[i].text); i++) {

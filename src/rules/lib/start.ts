@@ -25,7 +25,8 @@ export interface StartCommand {
   exec: boolean;
 }
 
-const SHELLS = /(^|\/)(ba|da|a|z)?sh$/;
+/** sh, bash, dash, ash, zsh, by name or path. */
+export const SHELLS = /(^|\/)(ba|da|a|z)?sh$/;
 
 /** Is this exec-form argv a shell running a script (`["sh", "-c", "..."]`)? */
 export function isShellWrapper(json: Word[]): boolean {
