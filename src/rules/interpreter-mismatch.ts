@@ -1,5 +1,7 @@
 import type { Stage } from "../dockerfile/model.js";
-import { runCommands } from "../dockerfile/query.js";
+import { flag, runCommands } from "../dockerfile/query.js";
+import { hasFlag } from "../shell/invocation.js";
+import { pythonOp } from "../shell/python.js";
 import { systemPackageOp } from "../shell/packages.js";
 import { baseImageFacts } from "./lib/base-images.js";
 import { shippedEnvCopies } from "./lib/python-env.js";
@@ -62,6 +64,36 @@ function interpreterOf(stage: Stage): Interpreter | undefined {
   }
 }
 
+/**
+ * The platform a stage's FROM asks for: "build" for the machine running the build (`--platform=$BUILDPLATFORM`),
+ * "target" for the platform being built (no flag, or `$TARGETPLATFORM`), else the literal value.
+ */
+function platformOf(stage: Stage): string {
+  const chosen = chain(stage).map((s) => flag(s.from, "platform")?.value).filter((v): v is string => typeof v === "string").at(-1);
+  if (chosen === undefined || /^\$\{?TARGETPLATFORM\}?$/.test(chosen)) return "target";
+  return /^\$\{?BUILDPLATFORM\}?$/.test(chosen) ? "build" : chosen;
+}
+
+/** Installs that fetch for another platform on purpose (`pip install --platform`, `uv pip install --python-platform`). */
+function installsForAnotherPlatform(stage: Stage): boolean {
+  return chain(stage).flatMap(runCommands).some((rc) => {
+    const op = pythonOp(rc.cmd);
+    return op !== undefined && (hasFlag(op.args, "--platform") || hasFlag(op.args, "--python-platform"));
+  });
+}
+
+/** Why the environment was built for another machine than the one it runs on, when the FROM lines say so. */
+function platformProblem(from: Stage, to: Stage): string | undefined {
+  const built = platformOf(from);
+  const runs = platformOf(to);
+  if (built === runs || installsForAnotherPlatform(from)) return undefined;
+  if (built === "build" && runs === "target") {
+    return "built on the build machine's platform (FROM --platform=$BUILDPLATFORM) and run on the target platform: in a cross-platform build (buildx --platform linux/arm64 on an amd64 host) its compiled extensions are for the wrong architecture";
+  }
+  // Two literal platforms: a fixed mismatch. A literal against build or target depends on the machine: unknown.
+  return built !== "build" && built !== "target" && runs !== "build" && runs !== "target" ? `built for ${built}, run on ${runs}: its compiled extensions will not load` : undefined;
+}
+
 export default defineCheck({
   meta: {
     id: "interpreter-mismatch",
@@ -77,10 +109,15 @@ export default defineCheck({
       "distro images). Copied into a stage whose Python differs in any of these, the image builds but fails at start " +
       "with ModuleNotFoundError, an ImportError on a .so, or a missing interpreter. Build and run on the same base family " +
       "and minor version (python:3.12-slim for both, or the matching -dev/-debian image for distroless and Chainguard). " +
-      "Reported only when both base images are known.",
+      "Reported only when both base images are known. The same holds for the CPU architecture: a builder stage on " +
+      "`FROM --platform=$BUILDPLATFORM` (the usual trick to build fast without emulation) installs wheels for the " +
+      "machine running the build, so a venv copied from it into a target-platform stage breaks in a cross-platform " +
+      "build (warning; silent when the installs ask for another platform with pip's --platform or uv's --python-platform).",
   },
   check(ctx) {
     for (const copy of shippedEnvCopies(ctx.file)) {
+      const platform = platformProblem(copy.from, copy.stage);
+      if (platform) ctx.report(copy.srcWord, { message: `${copy.src} from stage ${copy.from.name ?? copy.from.index}: ${platform}`, severity: "warning", instruction: copy.ins });
       const built = interpreterOf(copy.from);
       const runs = interpreterOf(copy.stage);
       if (!built || !runs) continue;

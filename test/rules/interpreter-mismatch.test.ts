@@ -12,8 +12,21 @@ ruleTester(interpreterMismatch, {
     { name: "only wheels are copied", code: "FROM python:3.11 AS build\nRUN pip wheel -w /wheels -r requirements.txt\nFROM python:3.12-alpine\nCOPY --from=build /wheels /wheels\n" },
     { name: "distroless with the matching -debian12 builder", code: "FROM debian:12-slim AS build\nRUN apt-get update && apt-get install -y --no-install-recommends python3-venv python3 && python3 -m venv /venv\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /venv /venv\n" },
     { name: "a stage that does not ship", code: `${venvBuilder("python:3.11-slim")}FROM python:3.12-slim AS other\nCOPY --from=build /opt/venv /opt/venv\nFROM python:3.11-slim\nCOPY --from=build /opt/venv /opt/venv\n` },
+    { name: "both stages on the build platform", code: "FROM --platform=$BUILDPLATFORM python:3.12-slim AS build\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir flask\nFROM --platform=$BUILDPLATFORM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n" },
+    { name: "wheels fetched for the target platform on purpose", code: "FROM --platform=$BUILDPLATFORM python:3.12-slim AS build\nARG TARGETPLATFORM\nRUN pip install --no-cache-dir --target /deps --platform manylinux2014_aarch64 --only-binary=:all: flask\nFROM python:3.12-slim\nCOPY --from=build /deps /usr/local/lib/python3.12/site-packages\n" },
+    { name: "a literal platform against the target: depends on the build", code: "FROM --platform=linux/amd64 python:3.12-slim AS build\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir flask\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n" },
   ],
   invalid: [
+    {
+      name: "venv built on $BUILDPLATFORM, run on the target platform",
+      code: "FROM --platform=${BUILDPLATFORM} python:3.12-slim AS build\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir psycopg2-binary\nFROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n",
+      errors: [{ line: 4, column: 19, endColumn: 28, severity: "warning", message: "stage build: built on the build machine's platform" }],
+    },
+    {
+      name: "two fixed platforms that differ",
+      code: "FROM --platform=linux/amd64 python:3.12-slim AS build\nRUN python -m venv /opt/venv && /opt/venv/bin/pip install --no-cache-dir numpy\nFROM --platform=linux/arm64 python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n",
+      errors: [{ line: 4, column: 19, message: "built for linux/amd64, run on linux/arm64" }],
+    },
     {
       name: "3.11 builder into 3.12 runtime",
       code: `${venvBuilder("python:3.11-slim")}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\n`,
