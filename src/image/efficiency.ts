@@ -48,10 +48,14 @@ interface LayerTree {
   whiteouts: boolean;
 }
 
-/** FNV-1a over the path's UTF-16 units: cheap, and only ever a hint that two paths may be equal. */
-function pathHash(path: string): number {
-  let h = 0x811c9dc5 | 0;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
+const FNV_OFFSET = 0x811c9dc5 | 0;
+
+/**
+ * FNV-1a over the path's UTF-16 units from `from`, continuing from `h` (the hash of what precedes):
+ * cheap, and only ever a hint that two paths may be equal.
+ */
+function pathHash(path: string, h = FNV_OFFSET, from = 0): number {
+  for (let i = from; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193);
   return h;
 }
 
@@ -60,28 +64,7 @@ function parentOf(path: string): string {
   return slash <= 0 ? "/" : path.slice(0, slash);
 }
 
-/** The directories above every entry's path (dive's parents: never leaves). */
-function ancestors(entries: LayerEntry[], onNew: (dir: string) => void = () => undefined): Set<string> {
-  const parents = new Set<string>();
-  let lastParent = "";
-  for (const e of entries) {
-    const path = e.path;
-    const slash = path.lastIndexOf("/");
-    if (slash <= 0) continue;
-    // Entries of one directory come together: its ancestors are already in. (Comparing slices
-    // measured faster than startsWith.)
-    const first = path.slice(0, slash);
-    if (first === lastParent) continue;
-    lastParent = first;
-    for (let p = first; p !== "/" && !parents.has(p); p = parentOf(p)) {
-      parents.add(p);
-      onNew(p);
-    }
-  }
-  return parents;
-}
-
-function layerTree(entries: LayerEntry[]): LayerTree {
+function layerTree(entries: LayerEntry[], parents: Set<string>): LayerTree {
   const nodes = new Map<string, DInfo | null>();
   let whiteouts = false;
   for (const e of entries) {
@@ -98,7 +81,7 @@ function layerTree(entries: LayerEntry[]): LayerTree {
     }
     nodes.set(key, e);
   }
-  const parents = ancestors(entries, (p) => !nodes.has(p) && nodes.set(p, null));
+  for (const p of parents) if (!nodes.has(p)) nodes.set(p, null);
   return { nodes, parents, whiteouts };
 }
 
@@ -214,11 +197,89 @@ class Records {
   }
 }
 
+/** What one pass over a layer's entries finds (the passes that follow touch as few entries as they can). */
+interface Scan {
+  /** The directories above every entry's path (dive's parents: never leaves). */
+  parents: Set<string>;
+  /** Their path hashes, and that of "/" when an entry names it (never a leaf either). */
+  parentHashes: Set<number>;
+  /** Each entry's path hash. */
+  hashes: Int32Array;
+  /** Sum of the entries' sizes. */
+  bytes: number;
+  /** Sum of the sizes dive gives the entries' nodes (a `.wh..wh.` marker's directory gets none). */
+  diveBytes: number;
+  whiteouts: boolean;
+}
+
+const isDirOnly = (e: LayerEntry) => e.kind === "opaque" || e.kind === "marker";
+
+function scan(entries: LayerEntry[]): Scan {
+  const parents = new Set<string>();
+  const parentHashes = new Set<number>();
+  const hashes = new Int32Array(entries.length);
+  let bytes = 0;
+  let diveBytes = 0;
+  let whiteouts = false;
+  let lastParent = "";
+  let lastHash = FNV_OFFSET;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const path = e.path;
+    bytes += e.size;
+    if (!isDirOnly(e)) diveBytes += e.size;
+    if (path === "/") parentHashes.add(pathHash(path));
+    if (e.kind === "whiteout") whiteouts = true;
+    const slash = path.lastIndexOf("/");
+    if (slash <= 0) {
+      hashes[i] = pathHash(path);
+      continue;
+    }
+    // Entries of one directory come together: its ancestors are added, and its path hashed, once;
+    // each entry's hash goes on from there. (Comparing slices measured faster than startsWith.)
+    const parent = path.slice(0, slash);
+    if (parent !== lastParent) {
+      lastParent = parent;
+      lastHash = pathHash(parent);
+      for (let p = parent; p !== "/" && !parents.has(p); p = parentOf(p)) {
+        parents.add(p);
+        parentHashes.add(pathHash(p));
+      }
+    }
+    hashes[i] = pathHash(path, lastHash, slash);
+  }
+  return { parents, parentHashes, hashes, bytes, diveBytes, whiteouts };
+}
+
+/**
+ * A layer's leaves (entries no other entry lies below, "/" aside): their indexes, their path hashes,
+ * and the sum of their sizes. Only entries whose hash is a parent's are looked at again.
+ */
+function leavesOf(entries: LayerEntry[], { parents, parentHashes, hashes, diveBytes }: Scan): { at: Int32Array; hashes: Int32Array; bytes: number } {
+  const at = new Int32Array(entries.length);
+  let n = 0;
+  let bytes = diveBytes;
+  for (let i = 0; i < entries.length; i++) {
+    const h = hashes[i];
+    if (parentHashes.has(h)) {
+      const e = entries[i];
+      if (e.path === "/" || parents.has(e.path)) {
+        if (!isDirOnly(e)) bytes -= e.size;
+        continue;
+      }
+    }
+    at[n] = i;
+    hashes[n++] = h;
+  }
+  return { at: at.subarray(0, n), hashes: hashes.subarray(0, n), bytes };
+}
+
 export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   const records = new Records();
+  const scans = layers.map(scan);
   // Only whiteouts need the stack of lower layers: keep layer trees only up to the last of them.
   let lastWhiteout = -1;
-  layers.forEach((entries, k) => entries.some((e) => e.kind === "whiteout") && (lastWhiteout = k));
+  scans.forEach((s, k) => s.whiteouts && (lastWhiteout = k));
   let stacked: StackedTree | undefined;
   let stackedUpTo = 0;
   const trees: Array<LayerTree | undefined> = [];
@@ -239,7 +300,7 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   layers.forEach((entries, k) => {
     // Layers after the last whiteout are read straight from their entries, below.
     if (k > lastWhiteout) return;
-    const tree = layerTree(entries);
+    const tree = layerTree(entries, scans[k].parents);
     trees[k] = tree;
     if (!tree.whiteouts) {
       for (const [key, info] of tree.nodes) if (!tree.parents.has(key)) records.see(key, info?.size ?? 0, k);
@@ -263,24 +324,7 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   // Most paths are seen once; a hash of every leaf's path, sorted, finds the few that may repeat
   // (or collide), and only those (and paths the layers above already recorded) take a record.
   const rest = layers.slice(lastWhiteout + 1);
-  const leaves = rest.map((entries) => {
-    const parents = ancestors(entries);
-    // The path hash screens parents too, so most paths are never hashed as strings.
-    const parentHashes = new Set<number>();
-    for (const p of parents) parentHashes.add(pathHash(p));
-    const at = new Int32Array(entries.length);
-    const hashes = new Int32Array(entries.length);
-    let n = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const path = entries[i].path;
-      if (path === "/") continue;
-      const h = pathHash(path);
-      if (parentHashes.has(h) && parents.has(path)) continue;
-      at[n] = i;
-      hashes[n++] = h;
-    }
-    return { at: at.subarray(0, n), hashes: hashes.subarray(0, n) };
-  });
+  const leaves = rest.map((entries, i) => leavesOf(entries, scans[lastWhiteout + 1 + i]));
   const sorted = new Int32Array(leaves.reduce((sum, l) => sum + l.at.length, 0));
   let h = 0;
   for (const l of leaves) {
@@ -292,19 +336,24 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   let minimum = 0;
   let discovered = 0;
+  // Paths recorded above must be looked up; otherwise only leaves of a repeated hash are read.
+  const recordedAbove = records.map.size > 0;
   rest.forEach((entries, i) => {
     const k = lastWhiteout + 1 + i;
-    const { at, hashes } = leaves[i];
-    for (let j = 0; j < at.length; j++) {
+    const { at, hashes, bytes } = leaves[i];
+    let unrecorded = bytes;
+    for (let j = 0; j < at.length && (repeated.size > 0 || recordedAbove); j++) {
+      const hit = repeated.has(hashes[j]);
+      if (!hit && !recordedAbove) continue;
       const e = entries[at[j]];
-      const dirOnly = e.kind === "opaque" || e.kind === "marker";
+      if (!hit && !records.map.has(e.path)) continue;
+      const dirOnly = isDirOnly(e);
       const size = dirOnly ? 0 : e.size;
-      if (repeated.has(hashes[j]) || (records.map.size > 0 && records.map.has(e.path))) records.see(e.path, size, k, !dirOnly);
-      else {
-        minimum += size;
-        discovered += size;
-      }
+      records.see(e.path, size, k, !dirOnly);
+      unrecorded -= size;
     }
+    minimum += unrecorded;
+    discovered += unrecorded;
   });
 
   let wasted = 0;
@@ -323,7 +372,7 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
     inefficiencies.push({ path, cumulativeBytes: cumulative, count: r.count + 1 });
   }
   inefficiencies.sort((a, b) => b.cumulativeBytes - a.cumulativeBytes || (a.path < b.path ? -1 : 1));
-  const layerSizes = layers.map((entries) => entries.reduce((sum, e) => sum + e.size, 0));
+  const layerSizes = scans.map((s) => s.bytes);
   const sizeBytes = layerSizes.reduce((a, b) => a + b, 0);
   const userSizeBytes = sizeBytes - (layerSizes[0] ?? 0);
   return {
