@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import { isAbsolute, join, relative, sep } from "node:path";
 import { InputError } from "../errors.js";
+import { parseDockerfile } from "../dockerfile/parse.js";
 import { fixText } from "../fix/fixer.js";
 import { defaultContext, displayName, readDockerfile } from "../lint/files.js";
+import { requireTarget } from "../lint/target.js";
 import { allChecks } from "../rules/all.js";
 import { writeFileAtomic } from "../text/atomic-write.js";
 import { unifiedDiff } from "../text/diff.js";
@@ -29,6 +31,7 @@ export async function runFix(path: string, options: FixCliOptions): Promise<numb
     if (unknown.length) throw new InputError(`unknown check: ${unknown.join(", ")} (see \`whittle rules\`)`);
   }
   const checks = only ? allChecks.filter((c) => only.includes(c.meta.id)) : allChecks;
+  requireTarget(displayName(path), parseDockerfile(displayName(path), text, { target: options.target }), options.target);
   const result = fixText({ path: displayName(path), text, contextDir, target: options.target, config, suggestions: options.suggestions, checks });
 
   const context = diskFiles(contextDir);

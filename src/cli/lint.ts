@@ -14,6 +14,7 @@ import { lintToText } from "../report/lint-text.js";
 import type { Severity } from "../rules/types.js";
 import { SourceText } from "../text/source.js";
 import { VERSION } from "../version.js";
+import { requireTarget } from "../lint/target.js";
 
 export interface LintCliOptions {
   format: string;
@@ -72,6 +73,7 @@ export async function runLint(paths: string[], options: LintCliOptions): Promise
       const contextDir = options.context ?? defaultContext(path);
       const config = configFor(contextDir, options);
       const result = lint({ path: name, text, project: projectContext(contextDir), config, target: options.target, checks: allChecks });
+      requireTarget(path, result.model, options.target);
       reports.push({ path: name, source: result.model.source, findings: result.findings });
       if (result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[config.failOn])) failing = true;
     } catch (err) {

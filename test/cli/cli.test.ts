@@ -70,6 +70,18 @@ describe("whittle CLI", () => {
     assert.equal(whittle(["lint", join(dir, "d")]).status, 2);
   });
 
+  it("--target naming a stage the file lacks is a usage error (exit 2), for lint and fix", () => {
+    const dir = project({ Dockerfile: "FROM python:3.12-slim AS build\nRUN pip install flask\nFROM python:3.12-slim AS runtime\n" });
+    const file = join(dir, "Dockerfile");
+    const lint = whittle(["lint", file, "--target", "prod", "--format", "json"]);
+    assert.equal(lint.status, 2);
+    assert.equal(lint.stderr, `whittle: ${file}: no stage named "prod" (stages: build, runtime)\n`);
+    assert.equal(whittle(["lint", file, "--target", "build"]).status, 1);
+    const fix = whittle(["fix", file, "--target", "prod"]);
+    assert.equal(fix.status, 2);
+    assert.match(fix.stderr, /no stage named "prod"/);
+  });
+
   it("fix prints a diff and leaves the file alone; --write changes it atomically, keeping its mode", () => {
     const dir = project({ Dockerfile: NAIVE });
     const file = join(dir, "Dockerfile");
