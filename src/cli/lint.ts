@@ -94,8 +94,11 @@ export async function runLint(paths: string[], options: LintCliOptions): Promise
     case "github":
       process.stdout.write(lintToGithub(reports));
       break;
-    default:
-      process.stdout.write(lintToText(reports.filter((r) => !r.error), color));
+    default: {
+      // Files that could not be linted were reported on stderr; a summary of none ("0 files checked") would mislead.
+      const linted = reports.filter((r) => !r.error);
+      if (linted.length > 0 || !inputError) process.stdout.write(lintToText(linted, color));
+    }
   }
   return inputError ? 2 : failing ? 1 : 0;
 }

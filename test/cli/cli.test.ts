@@ -25,6 +25,10 @@ describe("whittle CLI", () => {
     const junk = whittle(["lint", join(dir, "junk.Dockerfile")]);
     assert.equal(junk.status, 2);
     assert.match(junk.stderr, /binary data/);
+    assert.equal(junk.stdout, "", "no '0 files checked' summary after the error");
+    const both = whittle(["lint", join(dir, "junk.Dockerfile"), join(dir, "Dockerfile")]);
+    assert.equal(both.status, 2);
+    assert.match(both.stdout, /^1 file checked|findings? \(/m);
     const cfg = whittle(["lint", join(dir, "Dockerfile"), "--config", join(dir, "bad.toml")]);
     assert.equal(cfg.status, 2);
     assert.equal(cfg.stderr.trim().split("\n").length, 1);
