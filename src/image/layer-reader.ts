@@ -14,6 +14,11 @@ export type EntryKind = "file" | "dir" | "symlink" | "hardlink" | "other" | "whi
 export interface LayerEntry {
   /** Absolute, normalized: "/usr/bin/python3". For whiteouts, the path they delete; for opaque markers, their directory. */
   path: string;
+  /**
+   * The directory holding `path` ("" for entries at the root): one string for all the entries of a
+   * directory, so passes that follow directories compare identities, not characters.
+   */
+  dir: string;
   kind: EntryKind;
   /** Bytes the tar entry stores (0 for links, directories and whiteouts). */
   size: number;
@@ -105,6 +110,7 @@ export class LayerReader implements EntrySink {
   private budget = Infinity;
   private compression: Compression = "none";
   private entries: LayerEntry[] = [];
+  private lastDir = "";
   private deferred: Deferred | undefined;
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
@@ -329,6 +335,7 @@ export class LayerReader implements EntrySink {
     // Every field present from the start: one object shape for all entries keeps the later passes fast.
     const entry: LayerEntry = {
       path,
+      dir: "",
       kind: h.type === "char" || h.type === "block" || h.type === "fifo" ? "other" : h.type,
       size: h.size,
       mode: h.mode,
@@ -338,6 +345,9 @@ export class LayerReader implements EntrySink {
       hash: undefined,
     };
     if (path.includes("/.wh.")) classifyWhiteout(entry);
+    // Entries of a directory come together: its path is sliced again, and kept once.
+    const dir = entry.path.slice(0, entry.path.lastIndexOf("/"));
+    entry.dir = dir === this.lastDir ? this.lastDir : (this.lastDir = dir);
     if (entry.kind === "symlink") entry.link = h.linkname;
     else if (entry.kind === "hardlink") {
       entry.link = normalizePath(h.linkname, this.where);

@@ -192,15 +192,13 @@ export class PathIndex {
   }
 
   private add(layer: number, e: LayerEntry, changes: LayerChanges): void {
-    const slash = e.path.lastIndexOf("/");
-    // A slice compared measures faster than startsWith.
-    let parent = this.lastDir && slash === this.lastDirPath.length && e.path.slice(0, slash) === this.lastDirPath ? this.lastDir : undefined;
+    let parent = this.lastDir && e.dir === this.lastDirPath ? this.lastDir : undefined;
     if (!parent) {
-      this.lastDirPath = e.path.slice(0, slash);
-      parent = this.ensureDir(this.lastDirPath || "/", layer);
+      this.lastDirPath = e.dir;
+      parent = this.ensureDir(e.dir || "/", layer);
       this.lastDir = parent;
     }
-    const name = e.path.slice(slash + 1);
+    const name = e.path.slice(e.dir.length + 1);
     const children = parent.children!;
     const existing = children.get(name);
     if (e.kind === "dir") {
