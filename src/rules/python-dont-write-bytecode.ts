@@ -4,7 +4,8 @@ import { hasFlag, invocation } from "../shell/invocation.js";
 import { pythonOp } from "../shell/python.js";
 import { baseImageFacts } from "./lib/base-images.js";
 import { setEnvEdit } from "./lib/edits.js";
-import { imageEnv, interpreterOption, pythonStartCommands } from "./lib/start.js";
+import { imageEnv } from "./lib/start.js";
+import { pythonStarts } from "./lib/start-script.js";
 import { defineCheck } from "./types.js";
 
 const truthy = (v: string | undefined) => v !== undefined && v !== "" && !/^(0|false|no|off)$/i.test(v);
@@ -50,7 +51,7 @@ export default defineCheck({
       "bytecode are then compiled in memory at every start (milliseconds for a small service, a second or more for a " +
       "large Django project). The best of both is to precompile at build time (`python -m compileall`, " +
       "UV_COMPILE_BYTECODE=1, `pip install --compile`), and this check is silent when the Dockerfile does so, when the " +
-      "interpreter runs with -B, when the app runs as a non-root user that owns none of the copied files (Python then " +
+      "interpreter runs with -B (or a start script exports the variable), when the app runs as a non-root user that owns none of the copied files (Python then " +
       "cannot write the caches), when the image starts no Python app, and for base images it does not know.",
   },
   check(ctx) {
@@ -59,12 +60,12 @@ export default defineCheck({
     const facts = baseImageFacts(stage.image);
     if (!facts.known || facts.family === "lambda") return;
     if (imageEnv(stage, "PYTHONDONTWRITEBYTECODE")) return;
-    const apps = pythonStartCommands(ctx.file, stage, ctx.project);
-    if (apps.length === 0 || apps.some((a) => a.inv.env.PYTHONDONTWRITEBYTECODE || interpreterOption(a.cmd, "B"))) return;
+    const apps = pythonStarts(ctx.file, stage, ctx.project);
+    if (apps.length === 0 || apps.some((a) => a.sets("PYTHONDONTWRITEBYTECODE") || a.option("B"))) return;
     if (precompiles(ctx.file) || !codeWritable(stage, facts.nonRootByDefault)) return;
     const app = apps[0];
-    ctx.report(app.inv.toolWord, {
-      message: `${app.inv.tool} writes __pycache__ into the container layer at run time: set PYTHONDONTWRITEBYTECODE=1, or precompile at build time`,
+    ctx.report(app.word, {
+      message: `${app.label} writes __pycache__ into the container layer at run time: set PYTHONDONTWRITEBYTECODE=1, or precompile at build time`,
       instruction: app.ins,
       fix: { kind: "safe", description: "add ENV PYTHONDONTWRITEBYTECODE=1 to the final stage", edits: [setEnvEdit(ctx.file, stage, "PYTHONDONTWRITEBYTECODE", "1")] },
     });

@@ -5,8 +5,12 @@ import pythonDontWriteBytecode from "../../src/rules/python-dont-write-bytecode.
 import pythonUnbuffered from "../../src/rules/python-unbuffered.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
+const ENTRY = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"run.sh\"]\n";
+
 ruleTester(pythonDontWriteBytecode, {
   valid: [
+    { name: "a start script that sets it on its own line", code: ENTRY, files: { "run.sh": "PYTHONDONTWRITEBYTECODE=1\nexport PYTHONDONTWRITEBYTECODE\nexec uvicorn main:app\n" } },
+    { name: "a start script running python -B", code: ENTRY, files: { "run.sh": "exec python -B main.py\n" } },
     { name: "set", code: "FROM python:3.12-slim\nENV PYTHONDONTWRITEBYTECODE=1\nCMD [\"python\", \"app.py\"]\n" },
     { name: "UV_COMPILE_BYTECODE in the builder", code: "FROM python:3.12-slim AS build\nENV UV_COMPILE_BYTECODE=1\nRUN uv sync --frozen --no-dev\nFROM python:3.12-slim\nCOPY --from=build /app/.venv /app/.venv\nCMD [\"/app/.venv/bin/gunicorn\", \"app:app\"]\n" },
     { name: "compileall", code: "FROM python:3.12-slim\nCOPY . /app\nRUN python -m compileall -q /app\nCMD [\"python\", \"/app/main.py\"]\n" },
@@ -19,6 +23,13 @@ ruleTester(pythonDontWriteBytecode, {
     { name: "distroless nonroot runs as non-root by default", code: "FROM python:3.11-slim AS build\nRUN python -m venv /venv\nFROM gcr.io/distroless/python3-debian12:nonroot\nCOPY --from=build /venv /venv\nCOPY app/ /app/\nENTRYPOINT [\"/venv/bin/python\", \"-m\", \"app\"]\n" },
   ],
   invalid: [
+    {
+      name: "the app a start script runs",
+      code: ENTRY,
+      files: { "run.sh": "exec uvicorn main:app --host 0.0.0.0\n" },
+      errors: [{ line: 4, column: 12, endColumn: 20, message: "run.sh line 1 (exec uvicorn main:app --host 0.0.0.0): uvicorn writes __pycache__" }],
+      output: "FROM python:3.12-slim\nENV PYTHONDONTWRITEBYTECODE=1\nWORKDIR /app\nCOPY . .\nCMD [\"sh\", \"run.sh\"]\n",
+    },
     {
       name: "non-root user that owns the code",
       code: "FROM python:3.12-slim\nRUN useradd app\nCOPY --chown=app:app . /app\nUSER app\nCMD [\"python\", \"/app/main.py\"]\n",

@@ -1,8 +1,14 @@
 import pythonUnbuffered from "../../src/rules/python-unbuffered.js";
 import { ruleTester } from "../helpers/rule-tester.js";
 
+const ENTRY = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"./start.sh\"]\n";
+const start = (body: string) => ({ "start.sh": `#!/bin/sh\nset -e\n${body}` });
+
 ruleTester(pythonUnbuffered, {
   valid: [
+    { name: "a start script that exports it", code: ENTRY, files: start("export PYTHONUNBUFFERED=1\npython manage.py migrate\nexec gunicorn site.wsgi\n") },
+    { name: "a start script running python -u", code: ENTRY, files: start("exec python -u worker.py\n") },
+    { name: "a start script that starts no Python app", code: ENTRY, files: start("exec nginx -g 'daemon off;'\n") },
     { name: "set in the final stage", code: "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nCMD [\"python\", \"app.py\"]\n" },
     { name: "legacy ENV form, any non-empty value", code: "FROM python:3.12-slim\nENV PYTHONUNBUFFERED true\nCMD [\"gunicorn\", \"app:app\"]\n" },
     { name: "inherited from an earlier stage of the file", code: "FROM python:3.12-slim AS base\nENV PYTHONUNBUFFERED=1\nFROM base\nCMD [\"uvicorn\", \"app:app\"]\n" },
@@ -18,6 +24,13 @@ ruleTester(pythonUnbuffered, {
     { name: "only the target counts", code: "FROM python:3.12-slim AS app\nENV PYTHONUNBUFFERED=1\nCMD [\"python\", \"app.py\"]\nFROM python:3.12-slim AS other\nCMD [\"python\", \"other.py\"]\n", target: "app" },
   ],
   invalid: [
+    {
+      name: "the app a start script execs: reported at the script's name, the fix sets ENV in the Dockerfile",
+      code: ENTRY,
+      files: start("export PYTHONUNBUFFERED=\npython manage.py migrate\nexec gunicorn site.wsgi\n"),
+      errors: [{ line: 4, column: 13, endColumn: 25, message: "start.sh line 5 (exec gunicorn site.wsgi): gunicorn runs with block-buffered output" }],
+      output: "FROM python:3.12-slim\nENV PYTHONUNBUFFERED=1\nWORKDIR /app\nCOPY . .\nENTRYPOINT [\"./start.sh\"]\n",
+    },
     {
       name: "exec form python script",
       code: "FROM python:3.12-slim\nCOPY app.py .\nCMD [\"python\", \"app.py\"]\n",

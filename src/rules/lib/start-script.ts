@@ -1,13 +1,14 @@
 import { posix } from "node:path";
-import type { DockerfileModel, SimpleCommand, Stage, Word } from "../../dockerfile/model.js";
+import type { DockerfileModel, Instruction, SimpleCommand, Stage, Word } from "../../dockerfile/model.js";
 import { workdirAt } from "../../dockerfile/query.js";
 import { perObjectPair } from "../../memo.js";
 import type { ProjectContext } from "../../project/context.js";
+import type { Invocation } from "../../shell/invocation.js";
 import { basename, parseShell } from "../../shell/parser.js";
 import { SourceText } from "../../text/source.js";
 import type { TextEdit } from "../types.js";
 import { contextFileAt } from "./context-copy.js";
-import { appInvocation, imageEnv, pythonApp, SHELLS, startCommands, type StartCommand } from "./start.js";
+import { appInvocation, imageEnv, interpreterOption, pythonApp, pythonStartCommands, SHELLS, startCommands, type StartCommand } from "./start.js";
 
 /** A shell script the container runs at start (`ENTRYPOINT ["docker-entrypoint.sh"]`, `CMD ["sh", "start.sh"]`). */
 export interface StartScript {
@@ -163,4 +164,50 @@ export function scriptEdit(script: StartScript, start: number, end: number, text
 /** Every command of every start script of the stage. */
 export function scriptCommands(file: DockerfileModel, stage: Stage, project: ProjectContext): ScriptCommand[] {
   return startScripts(file, stage, project).flatMap((s) => s.commands);
+}
+
+/** A Python app the container starts, from the Dockerfile's start command or from a start script it runs. */
+export interface PythonStart {
+  inv: Invocation;
+  ins: Instruction;
+  /** Where a finding about it goes: the app's word in the Dockerfile, or the word naming the script. */
+  word: Word;
+  /** How a message names it: `gunicorn`, or `start.sh line 4 (exec gunicorn app:app): gunicorn`. */
+  label: string;
+  /** Does it run with this variable set (on its command line, or exported by its script)? */
+  sets(name: string): boolean;
+  /** Does its interpreter get this option letter (`python -u`)? */
+  option(letter: string): boolean;
+}
+
+/**
+ * The Python apps a stage starts: those of the Dockerfile's start command, else those its start scripts run (the
+ * exec-ed or last command first: what runs after the set-up steps is the app).
+ */
+export function pythonStarts(file: DockerfileModel, stage: Stage, project: ProjectContext): PythonStart[] {
+  const direct = pythonStartCommands(file, stage, project);
+  if (direct.length > 0) {
+    return direct.map((a) => ({ inv: a.inv, ins: a.ins, word: a.inv.toolWord, label: a.inv.tool, sets: (n) => Boolean(a.inv.env[n]), option: (l) => interpreterOption(a.cmd, l) }));
+  }
+  const out: PythonStart[] = [];
+  for (const sc of scriptCommands(file, stage, project)) {
+    const inv = pythonApp(sc.cmd, project);
+    if (!inv) continue;
+    const start: PythonStart = {
+      inv,
+      ins: sc.script.via.ins,
+      word: sc.script.word,
+      label: `${scriptLocation(sc)}: ${inv.tool}`,
+      sets: (n) => Boolean(inv.env[n]) || exports(sc.script, n),
+      option: (l) => interpreterOption(sc.cmd, l),
+    };
+    if (sc.exec || sc.last) out.unshift(start);
+    else out.push(start);
+  }
+  return out;
+}
+
+/** Does the script export a non-empty value for the variable (`export NAME=1`, `NAME=1` on a line of its own)? */
+function exports(script: StartScript, name: string): boolean {
+  return new RegExp(`^\\s*(?:export\\s+)?${name}=(?!["']?(?:["']|\\s|$))`, "m").test(script.source.text);
 }
