@@ -2,6 +2,7 @@ import type { Stage } from "../dockerfile/model.js";
 import { insertLinesAfter } from "./lib/moves.js";
 import { pathEntries, pythonEnvCopies, resolvePath, userInstalls, venvRoots, type PathEntry } from "./lib/python-env.js";
 import { startCommands } from "./lib/start.js";
+import { startScripts } from "./lib/start-script.js";
 import { defineCheck, type CheckContext } from "./types.js";
 
 function chainOf(stage: Stage): Stage[] {
@@ -53,6 +54,8 @@ export default defineCheck({
     for (const copy of copies) {
       if (copy.kind !== "venv" || reported.has(copy.dest) || onPath.has(`${copy.dest}/bin`)) continue;
       if (starts.some((sc) => sc.cmd.words.some((w) => w.text.includes(`${copy.dest}/bin/`) || w.text.startsWith(`${copy.destWord.text.replace(/\/+$/, "")}/bin/`)))) continue;
+      // A start script that activates the venv, puts it on PATH or calls its programs by path.
+      if (startScripts(ctx.file, target, ctx.project).some((script) => script.source.text.includes(`${copy.dest}/bin`))) continue;
       ctx.report(copy.destWord, {
         message: `the venv copied to ${copy.dest} is not on PATH and the start command does not use ${copy.dest}/bin: python and console scripts resolve outside the venv (VIRTUAL_ENV alone does nothing)`,
         instruction: copy.ins,

@@ -6,6 +6,11 @@ const BUILD_VENV = "FROM python:3.12-slim AS build\nRUN python -m venv /opt/venv
 ruleTester(pathScriptsDir, {
   valid: [
     { name: "venv bin on PATH", code: `${BUILD_VENV}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCMD ["gunicorn", "app:app"]\n` },
+    {
+      name: "a start script that activates the venv",
+      code: `${BUILD_VENV}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n`,
+      files: { "entrypoint.sh": "#!/bin/sh\n. /opt/venv/bin/activate\nexec gunicorn app:app\n" },
+    },
     { name: "absolute venv paths in CMD", code: `${BUILD_VENV}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\nCMD ["/opt/venv/bin/python", "app.py"]\n` },
     { name: "PATH via a variable", code: `${BUILD_VENV}FROM python:3.12-slim\nENV VIRTUAL_ENV=/opt/venv\nCOPY --from=build /opt/venv $VIRTUAL_ENV\nENV PATH=$VIRTUAL_ENV/bin:$PATH\nCMD ["flask", "run"]\n` },
     { name: "user install with ~/.local/bin", code: "FROM python:3.12-slim AS build\nRUN pip install --user flask\nFROM python:3.12-slim\nCOPY --from=build /root/.local /root/.local\nENV PATH=/root/.local/bin:$PATH\nCMD [\"flask\", \"run\"]\n" },
@@ -43,6 +48,13 @@ ruleTester(pathScriptsDir, {
       code: "FROM python:3.12-slim AS build\nWORKDIR /app\nRUN uv sync --frozen --no-dev\nFROM python:3.12-slim\nWORKDIR /app\nCOPY --from=build /app/.venv ./.venv\nENV PATH=/usr/local/bin:$PATH\nCMD uvicorn app:app\n",
       errors: [{ line: 6, column: 30 }],
       output: "FROM python:3.12-slim AS build\nWORKDIR /app\nRUN uv sync --frozen --no-dev\nFROM python:3.12-slim\nWORKDIR /app\nCOPY --from=build /app/.venv ./.venv\nENV PATH=/app/.venv/bin:/usr/local/bin:$PATH\nCMD uvicorn app:app\n",
+    },
+    {
+      name: "a start script that never touches the venv",
+      code: `${BUILD_VENV}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n`,
+      files: { "entrypoint.sh": "#!/bin/sh\nexec gunicorn app:app\n" },
+      errors: [{ line: 4, column: 29, message: "is not on PATH" }],
+      output: `${BUILD_VENV}FROM python:3.12-slim\nCOPY --from=build /opt/venv /opt/venv\nENV PATH="/opt/venv/bin:$PATH"\nCOPY entrypoint.sh /entrypoint.sh\nENTRYPOINT ["/entrypoint.sh"]\n`,
     },
     {
       name: "COPY in exec form, escape directive",
