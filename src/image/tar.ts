@@ -272,20 +272,29 @@ function readString(buf: Buffer, at: number, len: number): string {
 
 const nameScratch = Buffer.alloc(1 + 155 + 1 + 100);
 
-/** The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in one string. */
+/**
+ * The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in one string.
+ * Bytes are copied by the loop that looks for the end (a Buffer copy per field measured several times slower).
+ */
 function readName(buf: Buffer, at: number, prefixAt: number, rooted: boolean): string {
   let n = 0;
   let high = 0;
   if (rooted) nameScratch[n++] = 0x2f;
   if (prefixAt >= 0) {
-    let end = prefixAt;
-    while (end < prefixAt + 155 && buf[end] !== 0) high |= buf[end++];
-    n += buf.copy(nameScratch, n, prefixAt, end);
+    for (let i = prefixAt; i < prefixAt + 155; i++) {
+      const c = buf[i];
+      if (c === 0) break;
+      high |= c;
+      nameScratch[n++] = c;
+    }
     nameScratch[n++] = 0x2f;
   }
-  let end = at;
-  while (end < at + 100 && buf[end] !== 0) high |= buf[end++];
-  n += buf.copy(nameScratch, n, at, end);
+  for (let i = at; i < at + 100; i++) {
+    const c = buf[i];
+    if (c === 0) break;
+    high |= c;
+    nameScratch[n++] = c;
+  }
   return nameScratch.toString(high & 0x80 ? "utf8" : "latin1", 0, n);
 }
 
