@@ -34,9 +34,9 @@ export interface LayerEntry {
 export type Compression = "gzip" | "zstd" | "none";
 
 /**
- * The files of a plain layer read from a file that can be read again, whose hashes wait for
- * hashDeferred: it reads again, and hashes, only those whose probe (or, for large files, size)
- * another file shares. Captured files are here too, already hashed, for their probes.
+ * The files of more than PROBE_BYTES of a plain layer read from a file that can be read again, whose
+ * hashes wait for hashDeferred: it reads again, and hashes, only those whose probe (or, for large
+ * files, size) another file shares. Captured files are here too, already hashed.
  */
 export interface Deferred {
   entries: LayerEntry[];
@@ -192,7 +192,7 @@ export class LayerReader implements EntrySink {
     if (this.captureParts) {
       const content = Buffer.concat(this.captureParts);
       this.captured.set(entry.path, content);
-      if (this.deferred && content.length > PROBE_BYTES && content.length < DEFER_BYTES) this.defer(entry, -1, ContentHash.probe(content, 0, content.length));
+      if (this.deferred && content.length > PROBE_BYTES) this.defer(entry, -1, content.length < DEFER_BYTES ? ContentHash.probe(content, 0, content.length) : -1);
     }
     this.current = undefined;
     this.captureParts = undefined;

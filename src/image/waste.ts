@@ -143,10 +143,10 @@ function commonDir(a: string, b: string): string {
 export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
-  // Content candidates for duplicates, and their hashes side by side for a native numeric sort.
+  // Content candidates for duplicates, and their hashes' low 32 bits side by side for a native sort.
   const walked = index.walk();
   const candidates: FsNode[] = [];
-  const hashes = new Float64Array(walked.length);
+  const keys = new Int32Array(walked.length);
   const seen = new Set<Blob>();
   const visit = (node: FsNode) => {
     const blob = node.blob!;
@@ -166,7 +166,7 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
       return;
     }
     if (blob.hash === undefined) return;
-    hashes[candidates.length] = blob.hash;
+    keys[candidates.length] = blob.hash | 0;
     candidates.push(node);
   };
   // A hardlinked blob is named by its original path while that is still visible.
@@ -178,7 +178,7 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   }
   links.forEach(visit);
   items.push(...avoidable.values());
-  for (const all of repeatedContent(candidates, hashes)) {
+  for (const all of repeatedContent(candidates, keys)) {
     // The hash names the content; equal sizes confirm it.
     const group = all.filter((n) => n.blob!.size === all[0].blob!.size);
     if (group.length < 2) continue;
@@ -211,18 +211,19 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
 }
 
 /**
- * Nodes that share a hash, grouped. Most content is unique: sorting the hashes finds the repeated
- * ones without a map entry per file, and only nodes holding those are grouped.
+ * Nodes that share a hash, grouped (a group may hold one node). Most content is unique: sorting the
+ * hashes' low 32 bits (a native sort of integers, cheaper than one of doubles) finds the few that
+ * may repeat without a map entry per file, and only nodes holding those are grouped, by whole hash.
  */
-function repeatedContent(nodes: FsNode[], hashes: Float64Array): Iterable<FsNode[]> {
-  const sorted = hashes.subarray(0, nodes.length).sort();
+function repeatedContent(nodes: FsNode[], keys: Int32Array): Iterable<FsNode[]> {
+  const sorted = keys.subarray(0, nodes.length).sort();
   const repeated = new Set<number>();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   const groups = new Map<number, FsNode[]>();
   if (repeated.size === 0) return groups.values();
   for (const node of nodes) {
     const hash = node.blob!.hash!;
-    if (!repeated.has(hash)) continue;
+    if (!repeated.has(hash | 0)) continue;
     const group = groups.get(hash);
     if (group) group.push(node);
     else groups.set(hash, [node]);

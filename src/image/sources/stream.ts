@@ -106,19 +106,26 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
   const tables = layers.flatMap((l) => (l.deferred ? [l.deferred] : []));
   if (!tables.some((t) => t.entries.length > 0)) return;
   const largeSizes = new Map<number, number>();
+  const countLarge = (size: number) => largeSizes.set(size, (largeSizes.get(size) ?? 0) + 1);
   const hashedSizes = new Set<number>();
   for (const layer of layers) {
+    if (layer.deferred) {
+      const { entries, probes } = layer.deferred;
+      for (let i = 0; i < probes.length; i++) if (probes[i] < 0) countLarge(entries[i].size);
+      continue;
+    }
     for (const e of layer.entries) {
       if (e.kind !== "file") continue;
-      if (e.size >= DEFER_BYTES) largeSizes.set(e.size, (largeSizes.get(e.size) ?? 0) + 1);
-      else if (!layer.deferred && e.size > PROBE_BYTES && e.hash !== undefined) hashedSizes.add(e.size);
+      if (e.size >= DEFER_BYTES) countLarge(e.size);
+      else if (e.size > PROBE_BYTES && e.hash !== undefined) hashedSizes.add(e.size);
     }
   }
-  // Most probes are unique: sorting them finds the repeated ones without a map entry per file.
-  const probes = new Float64Array(tables.reduce((n, t) => n + t.probes.length, 0));
+  // Most probes are unique: sorting their low 32 bits (a native sort, cheaper than one of doubles)
+  // finds the repeated ones without a map entry per file. Bits that collide only cost a read.
+  const keys = new Int32Array(tables.reduce((n, t) => n + t.probes.length, 0));
   let n = 0;
-  for (const t of tables) for (const p of t.probes) if (p >= 0) probes[n++] = p;
-  const sorted = probes.subarray(0, n).sort();
+  for (const t of tables) for (const p of t.probes) if (p >= 0) keys[n++] = p | 0;
+  const sorted = keys.subarray(0, n).sort();
   const repeated = new Set<number>();
   for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
   const todo: Array<{ entry: LayerEntry; offset: number }> = [];
@@ -127,7 +134,7 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
       const entry = t.entries[i];
       const probe = t.probes[i];
       if (entry.hash !== undefined) continue;
-      if (probe < 0 ? largeSizes.get(entry.size)! > 1 : repeated.has(probe) || hashedSizes.has(entry.size)) todo.push({ entry, offset: t.offsets[i] });
+      if (probe < 0 ? largeSizes.get(entry.size)! > 1 : repeated.has(probe | 0) || hashedSizes.has(entry.size)) todo.push({ entry, offset: t.offsets[i] });
     }
   }
   if (todo.length === 0) return;
