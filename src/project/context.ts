@@ -1,5 +1,5 @@
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from "node:fs";
+import { join, posix, sep } from "node:path";
 import dockerignore from "@balena/dockerignore";
 
 // The package is CommonJS with a `default` property; ESM sees either shape depending on the loader.
@@ -81,7 +81,23 @@ export function diskFiles(dir: string): FileSource {
     return top;
   };
   const clean = (rel: string) => rel.replace(/^(\.\/)+/, "").replace(/\/+$/, "");
-  const mayExist = (rel: string) => listing().has(rel.split("/")[0]);
+  // Paths come from the Dockerfile (COPY sources, start scripts): none may lead out of the context, by ".." or by a
+  // symlink, since messages quote what is read (a Dockerfile under review must not read the reviewer's files).
+  const inside = (rel: string) => {
+    const n = posix.normalize(rel);
+    return !posix.isAbsolute(n) && n !== ".." && !n.startsWith("../");
+  };
+  let root: string | undefined;
+  const resolvesInside = (p: string) => {
+    try {
+      root ??= realpathSync(dir);
+      const real = realpathSync(p);
+      return real === root || real.startsWith(root + sep);
+    } catch {
+      return false;
+    }
+  };
+  const mayExist = (rel: string) => inside(rel) && listing().has(rel.split("/")[0]);
   return {
     read(rel) {
       const r = clean(rel);
@@ -90,7 +106,7 @@ export function diskFiles(dir: string): FileSource {
         const p = join(dir, r);
         // the listing already knows a top-level regular file; anything else (a symlink, a FIFO that would block a
         // read, a deeper path) is looked at first
-        if (listing().get(r) !== "file" && !statSync(p, { throwIfNoEntry: false })?.isFile()) return undefined;
+        if (listing().get(r) !== "file" && (!statSync(p, { throwIfNoEntry: false })?.isFile() || !resolvesInside(p))) return undefined;
         return readFileSync(p, "utf8");
       } catch {
         return undefined;
@@ -100,7 +116,7 @@ export function diskFiles(dir: string): FileSource {
       const r = clean(rel);
       if (r === "" || r === ".") return true;
       if (!mayExist(r)) return false;
-      return !r.includes("/") || existsSync(join(dir, r));
+      return !r.includes("/") || (existsSync(join(dir, r)) && resolvesInside(join(dir, r)));
     },
     entries: () => [...listing().keys()],
   };

@@ -29,6 +29,23 @@ describe("build context on disk", () => {
     for (const rel of ["app", "src", "app/tests", "missing.txt", "app/missing.py", "../etc/passwd", "pipe"]) assert.equal(files.read(rel), undefined, rel);
   });
 
+  it("never leaves the context: not through \"..\" after a directory, not through a symlink that points outside", () => {
+    const outer = mkdtempSync(join(tmpdir(), "whittle-outside-"));
+    after(() => rmSync(outer, { recursive: true, force: true }));
+    writeFileSync(join(outer, "secret.txt"), "password\n");
+    const ctx = join(outer, "ctx");
+    mkdirSync(join(ctx, "sub"), { recursive: true });
+    writeFileSync(join(ctx, "sub", "ok.txt"), "fine\n");
+    symlinkSync(join(outer, "secret.txt"), join(ctx, "link.txt"));
+    symlinkSync(outer, join(ctx, "up"));
+    const escaping = diskFiles(ctx);
+    for (const rel of ["sub/../../secret.txt", "link.txt", "up/secret.txt", "/etc/passwd"]) {
+      assert.equal(escaping.read(rel), undefined, rel);
+      assert.equal(escaping.exists(rel), rel === "link.txt", rel);
+    }
+    assert.equal(escaping.read("sub/../sub/ok.txt"), "fine\n");
+  });
+
   it("answers existence from one listing, with deeper paths checked on disk", () => {
     assert.deepEqual(files.entries().sort(), ["app", "pipe", "reqs.txt", "requirements.txt", "src"]);
     assert.ok(files.exists("app/") && files.exists("app/tests") && files.exists("./requirements.txt") && files.exists("."));
