@@ -22,9 +22,6 @@ export interface LayerEntry {
   kind: EntryKind;
   /** Bytes the tar entry stores (0 for links, directories and whiteouts). */
   size: number;
-  mode: number;
-  uid: number;
-  gid: number;
   /** Symlink target as written, or the normalized path a hardlink points at. */
   link?: string;
   /** Content identity (see content-hash.ts) for files with content. */
@@ -338,9 +335,6 @@ export class LayerReader implements EntrySink {
       dir: "",
       kind: h.type === "char" || h.type === "block" || h.type === "fifo" ? "other" : h.type,
       size: h.size,
-      mode: h.mode,
-      uid: h.uid,
-      gid: h.gid,
       link: undefined,
       hash: undefined,
     };

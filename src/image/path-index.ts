@@ -23,9 +23,6 @@ export interface FsNode {
   kind: "file" | "dir" | "symlink" | "other";
   /** Layer that last wrote this path. */
   layer: number;
-  mode: number;
-  uid: number;
-  gid: number;
   link?: string;
   blob?: Blob;
   hardlink?: boolean;
@@ -63,12 +60,12 @@ export interface LayerChanges {
 const MAX_HOPS = 40;
 
 /** All fields set at creation, so every node has one shape (hundreds of thousands of them). */
-function newNode(path: string, kind: FsNode["kind"], layer: number, mode: number, uid: number, gid: number): FsNode {
-  return { path, kind, layer, mode, uid, gid, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
+function newNode(path: string, kind: FsNode["kind"], layer: number): FsNode {
+  return { path, kind, layer, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
 }
 
 export class PathIndex {
-  readonly root: FsNode = newNode("/", "dir", 0, 0o755, 0, 0);
+  readonly root: FsNode = newNode("/", "dir", 0);
   readonly hidden: HiddenBytes[] = [];
   readonly changes: LayerChanges[] = [];
   /** Every symlink node ever added, visible or not: symlink checks need not walk the whole tree. */
@@ -203,9 +200,6 @@ export class PathIndex {
     const existing = children.get(name);
     if (e.kind === "dir") {
       if (existing?.kind === "dir") {
-        existing.mode = e.mode;
-        existing.uid = e.uid;
-        existing.gid = e.gid;
         existing.layer = layer;
         return;
       }
@@ -213,10 +207,10 @@ export class PathIndex {
         changes.modified++;
         this.release(existing, "overwritten", layer);
       }
-      children.set(name, newNode(e.path, "dir", layer, e.mode, e.uid, e.gid));
+      children.set(name, newNode(e.path, "dir", layer));
       return;
     }
-    const node = newNode(e.path, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer, e.mode, e.uid, e.gid);
+    const node = newNode(e.path, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer);
     if (e.kind === "symlink") {
       node.link = e.link;
       changes.symlinks++;
@@ -259,7 +253,7 @@ export class PathIndex {
         const childPath = slash < 0 ? path : path.slice(0, slash);
         // A layer writing below a path that is not a directory replaces it (tar extraction does the same).
         if (child) this.release(child, "overwritten", layer);
-        child = newNode(childPath, "dir", layer, 0o755, 0, 0);
+        child = newNode(childPath, "dir", layer);
         node.children!.set(name, child);
       }
       node = child;
