@@ -53,27 +53,28 @@ const INTERPRETER = /\/bin\/python(\d)\.(\d+)$/;
 const PYTHON_NAME = /\/bin\/python[\d.]*$/;
 const SITE_DIR = /\/(?:site|dist)-packages$/;
 
-/** A name starting "python" in a bin directory; cheaper than searching every path for "/bin/python". */
-function isBinPython(path: string): boolean {
-  const slash = path.lastIndexOf("/");
-  return path.startsWith("python", slash + 1) && path.startsWith("/bin", slash - 4);
-}
-
 export function analyzePython(view: ImageView): PythonInfo {
   const { index } = view;
   const interpreterFiles: FsNode[] = [];
   const pythonLinks: FsNode[] = [];
   const venvCfgs: FsNode[] = [];
   const siteDirs: FsNode[] = [];
-  for (const node of index.walk()) {
-    const path = node.path;
-    if (node.kind === "dir") {
-      if (path.endsWith("-packages") && SITE_DIR.test(path)) siteDirs.push(node);
-    } else if (isBinPython(path)) {
-      if (node.kind === "file" && INTERPRETER.test(path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
-      else if (node.kind === "symlink" && PYTHON_NAME.test(path)) pythonLinks.push(node);
-    } else if (node.kind === "file" && path.endsWith("/pyvenv.cfg")) venvCfgs.push(node);
-  }
+  // Everything looked for is a directory or a name in one: a few tests per directory cost far less
+  // than a string test per file.
+  const visit = (dir: FsNode) => {
+    const path = dir.path;
+    if (path.endsWith("-packages") && SITE_DIR.test(path)) siteDirs.push(dir);
+    const cfg = dir.children!.get("pyvenv.cfg");
+    if (cfg?.kind === "file") venvCfgs.push(cfg);
+    if (!path.endsWith("/bin")) return;
+    for (const [name, node] of dir.children!) {
+      if (!name.startsWith("python")) continue;
+      if (node.kind === "file" && INTERPRETER.test(node.path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
+      else if (node.kind === "symlink" && PYTHON_NAME.test(node.path)) pythonLinks.push(node);
+    }
+  };
+  visit(index.root);
+  for (const node of index.walk()) if (node.children) visit(node);
 
   const venvs = venvCfgs.map((cfg) => readVenv(view, cfg)).sort((a, b) => (a.path < b.path ? -1 : 1));
   const inVenv = (path: string) => venvs.find((v) => path.startsWith(`${v.path}/`))?.path;
