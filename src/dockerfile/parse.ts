@@ -25,6 +25,15 @@ const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "
 /** Instructions whose leading `--name=value` words are options of the instruction, not arguments. */
 const FLAGGED = new Set(["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"]);
 
+/** Flags BuildKit reads as strings: without `=value` it stops the build ("Missing a value on flag"). */
+const VALUED_FLAGS: Record<string, ReadonlySet<string>> = {
+  FROM: new Set(["platform"]),
+  RUN: new Set(["mount", "network", "security", "device"]),
+  COPY: new Set(["from", "chown", "chmod", "exclude"]),
+  ADD: new Set(["chown", "chmod", "checksum", "exclude"]),
+  HEALTHCHECK: new Set(["interval", "timeout", "start-period", "start-interval", "retries"]),
+};
+
 export interface ParseOptions {
   /** Name or index of the stage to treat as the final image (docker build --target). */
   target?: string;
@@ -136,6 +145,14 @@ function toInstruction(
     const leading = leadingFlags(logical.text, argsAt);
     flags = leading.flags.map((w) => toFlag(w, logical));
     argsAt = leading.argsAt;
+    const valued = VALUED_FLAGS[keyword];
+    const missing = flags.find((f) => f.value === null && valued.has(f.name));
+    if (missing) {
+      // `COPY --from builder ...`: the next word is meant as the value; BuildKit takes it as an argument.
+      const next = splitWords(logical.text, argsAt, escape)[0]?.text;
+      const example = next !== undefined && !next.startsWith("-") ? next : "<value>";
+      problems.push({ message: `--${missing.name} needs a value joined by "=" (--${missing.name}=${example}): BuildKit stops with "Missing a value on flag"`, span: missing.span });
+    }
     if (leading.unclosed) {
       const span = logical.span(leading.unclosed.start, leading.unclosed.end);
       problems.push({ message: `unclosed quote in --${flags.at(-1)!.name}: the rest of the line belongs to the flag`, span });

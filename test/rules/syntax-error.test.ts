@@ -9,6 +9,10 @@ ruleTester(syntaxError, {
     { name: "onbuild and healthcheck", code: "FROM python:3.12-slim\nONBUILD COPY . /app\nHEALTHCHECK NONE\nSTOPSIGNAL SIGINT\n" },
     { name: "existing target", code: "FROM python:3.12-slim AS build\nFROM python:3.12-slim AS prod\n", target: "build" },
     { name: "heredoc", code: "FROM python:3.12-slim\nRUN <<EOF\nset -e\necho hi\nEOF\n" },
+    {
+      name: "flags with their values joined by =, boolean flags bare",
+      code: "FROM --platform=$BUILDPLATFORM python:3.12-slim AS build\nRUN --mount=type=cache,target=/root/.cache/pip --network=none pip --version\nFROM python:3.12-slim\nCOPY --link --from=build --chown=1000:1000 /a /a\nADD --link --checksum=sha256:abc https://example.com/x.tar.gz /x\nHEALTHCHECK --interval=30s --retries=3 CMD true\n",
+    },
   ],
   invalid: [
     {
@@ -36,6 +40,15 @@ ruleTester(syntaxError, {
       code: "FROM python:3.12-slim AS app\n",
       target: "prod",
       errors: [{ line: 1, column: 1, message: "target stage \"prod\" not found" }],
+    },
+    {
+      name: "a string flag given its value after a space: BuildKit takes the value for an argument and stops",
+      code: "FROM python:3.12-slim AS build\nFROM python:3.12-slim\nCOPY --from build /a /a\nHEALTHCHECK --interval 30s CMD true\nRUN --mount type=cache,target=/x true\n",
+      errors: [
+        { line: 3, column: 6, endColumn: 12, message: "--from needs a value joined by \"=\" (--from=build)" },
+        { line: 4, column: 13, endColumn: 23, message: "(--interval=30s)" },
+        { line: 5, column: 5, endColumn: 12, message: "(--mount=type=cache,target=/x)" },
+      ],
     },
     {
       name: "no FROM at all",
