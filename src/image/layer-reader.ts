@@ -108,6 +108,8 @@ export class LayerReader implements EntrySink {
   private compression: Compression = "none";
   private entries: LayerEntry[] = [];
   private lastDir = "";
+  /** Whether lastDir is the directory of the previous header's plain name (see TarHeader.sameDir). */
+  private lastPlain = false;
   private deferred: Deferred | undefined;
   private captured = new Map<string, Buffer>();
   // The entry whose content is arriving.
@@ -327,8 +329,15 @@ export class LayerReader implements EntrySink {
     if (h.size > this.budget) {
       throw new InputError(`${this.where}: entry ${h.name.slice(1)} declares ${h.size} bytes, more than the whole layer can hold`);
     }
-    const path = normalizeRooted(h.name, this.where);
-    if (path === "/") return undefined;
+    const name = h.name;
+    // A plain name (see TarHeader) needs no normalizing but a trailing "/" dropped, and holds no whiteout.
+    const path = !h.plain ? normalizeRooted(name, this.where) : name.length > 1 && name.charCodeAt(name.length - 1) === 0x2f ? name.slice(0, -1) : name;
+    const sameDir = h.sameDir && this.lastPlain;
+    this.lastPlain = h.plain;
+    if (path === "/") {
+      this.lastPlain = false;
+      return undefined;
+    }
     // Every field present from the start: one object shape for all entries keeps the later passes fast.
     const entry: LayerEntry = {
       path,
@@ -338,10 +347,13 @@ export class LayerReader implements EntrySink {
       link: undefined,
       hash: undefined,
     };
-    if (path.includes("/.wh.")) classifyWhiteout(entry);
-    // Entries of a directory come together: its path is sliced again, and kept once.
-    const dir = entry.path.slice(0, entry.path.lastIndexOf("/"));
-    entry.dir = dir === this.lastDir ? this.lastDir : (this.lastDir = dir);
+    if (!h.plain && path.includes("/.wh.")) classifyWhiteout(entry);
+    // Entries of a directory come together: its path is sliced again only when the parser saw it change.
+    if (!sameDir) {
+      const dir = h.plain ? path.slice(0, h.dirLength) : entry.path.slice(0, entry.path.lastIndexOf("/"));
+      if (dir !== this.lastDir) this.lastDir = dir;
+    }
+    entry.dir = this.lastDir;
     if (entry.kind === "symlink") entry.link = h.linkname;
     else if (entry.kind === "hardlink") {
       entry.link = normalizePath(h.linkname, this.where);

@@ -18,6 +18,15 @@ export interface TarHeader {
   uid: number;
   gid: number;
   linkname: string;
+  /**
+   * For a name a rooted parser read from the header block itself (not a PAX record or GNU long name):
+   * whether it is ASCII without "/." or "//" (no ".", ".." or empty component, not absolute: nothing
+   * to normalize but a trailing "/"), where its directory ends (its last "/" but a trailing one), and
+   * whether that directory is, byte for byte, the previous entry's. False, -1, false otherwise.
+   */
+  plain: boolean;
+  dirLength: number;
+  sameDir: boolean;
 }
 
 /** Receives the content of one entry. */
@@ -77,7 +86,12 @@ export class TarParser {
   /** Whether `pax` holds records for the next entry, and whether `globalPax` holds any. */
   private localPax = false;
   private hasGlobalPax = false;
-  private readonly h: TarHeader = { name: "", type: "file", size: 0, mode: 0, uid: 0, gid: 0, linkname: "" };
+  private readonly h: TarHeader = { name: "", type: "file", size: 0, mode: 0, uid: 0, gid: 0, linkname: "", plain: false, dirLength: -1, sameDir: false };
+  /** The names of this header and the previous one, read from their blocks, in turn. */
+  private names = [Buffer.alloc(NAME_BYTES), Buffer.alloc(NAME_BYTES)];
+  private nameIndex = 0;
+  /** The previous entry's dirLength. */
+  private lastDirLength = -1;
   private longName: string | undefined;
   private longLink: string | undefined;
   private offset = 0;
@@ -181,15 +195,19 @@ export class TarParser {
     const hasPax = this.localPax || this.hasGlobalPax;
     const paxPath = hasPax ? (this.pax.path ?? this.globalPax.path) : undefined;
     let name = this.longName ?? paxPath;
+    const header = this.h;
     if (name !== undefined) {
       if (this.rooted) name = "/" + name;
+      header.plain = false;
+      header.dirLength = -1;
+      header.sameDir = false;
+      this.lastDirLength = -1;
     } else {
       // POSIX ustar has a prefix field; GNU's "ustar  " uses those bytes for times.
       const prefixed = buf[at + 262] === 0 && buf[at + 257] === 0x75 && buf[at + 261] === 0x72 && buf[at + 345] !== 0;
-      name = readName(buf, at, prefixed ? at + 345 : -1, this.rooted);
+      name = this.readName(buf, at, prefixed ? at + 345 : -1);
     }
     const paxLink = hasPax ? (this.pax.linkpath ?? this.globalPax.linkpath) : undefined;
-    const header = this.h;
     header.name = name;
     header.type = typeOf(typeCode);
     header.linkname = this.longLink ?? paxLink ?? (buf[at + 157] === 0 ? "" : readString(buf, at + 157, 100));
@@ -207,6 +225,49 @@ export class TarParser {
     const contentPad = contentSize % BLOCK === 0 ? 0 : BLOCK - (contentSize % BLOCK);
     this.sink = this.onEntry(header);
     this.beginContent("content", contentSize, contentPad);
+  }
+
+  /**
+   * The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in
+   * one string; sets the header's plain, dirLength and sameDir. Byte loops copy the name and look at
+   * it (a Buffer copy per field, and string searches and comparisons afterwards, measured slower).
+   */
+  private readName(buf: Buffer, at: number, prefixAt: number): string {
+    const out = this.names[this.nameIndex];
+    const previous = this.names[this.nameIndex ^ 1];
+    this.nameIndex ^= 1;
+    let n = 0;
+    if (this.rooted) out[n++] = 0x2f;
+    if (prefixAt >= 0) {
+      n = copyField(buf, prefixAt, 155, out, n);
+      out[n++] = 0x2f;
+    }
+    n = copyField(buf, at, 100, out, n);
+    let high = 0;
+    let odd = false;
+    // The last two slashes, and where the name first differs from the previous one.
+    let last = -1;
+    let before = -1;
+    let differs = -1;
+    let p = 0;
+    for (let i = 0; i < n; i++) {
+      const c = out[i];
+      high |= c;
+      if (c === 0x2f) {
+        if (p === 0x2f) odd = true;
+        before = last;
+        last = i;
+      } else if (c === 0x2e && p === 0x2f) odd = true;
+      if (differs < 0 && previous[i] !== c) differs = i;
+      p = c;
+    }
+    const dirLength = n > 1 && p === 0x2f ? before : last;
+    const h = this.h;
+    h.plain = this.rooted && !odd && (high & 0x80) === 0;
+    h.dirLength = dirLength;
+    h.sameDir = dirLength >= 0 && dirLength === this.lastDirLength && (differs < 0 || differs > dirLength);
+    this.lastDirLength = dirLength;
+    return out.toString(high & 0x80 ? "utf8" : "latin1", 0, n);
   }
 
   private paxNumber(key: string): number | undefined {
@@ -270,32 +331,17 @@ function readString(buf: Buffer, at: number, len: number): string {
   return buf.toString(high & 0x80 ? "utf8" : "latin1", at, end);
 }
 
-const nameScratch = Buffer.alloc(1 + 155 + 1 + 100);
+/** A name as read from a ustar block: "/", prefix, "/", name. */
+const NAME_BYTES = 1 + 155 + 1 + 100;
 
-/**
- * The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in one string.
- * Bytes are copied by the loop that looks for the end (a Buffer copy per field measured several times slower).
- */
-function readName(buf: Buffer, at: number, prefixAt: number, rooted: boolean): string {
-  let n = 0;
-  let high = 0;
-  if (rooted) nameScratch[n++] = 0x2f;
-  if (prefixAt >= 0) {
-    for (let i = prefixAt; i < prefixAt + 155; i++) {
-      const c = buf[i];
-      if (c === 0) break;
-      high |= c;
-      nameScratch[n++] = c;
-    }
-    nameScratch[n++] = 0x2f;
-  }
-  for (let i = at; i < at + 100; i++) {
+/** Copies a NUL-terminated field of at most `len` bytes to out[n...]; returns the new end. */
+function copyField(buf: Buffer, at: number, len: number, out: Buffer, n: number): number {
+  for (let i = at; i < at + len; i++) {
     const c = buf[i];
     if (c === 0) break;
-    high |= c;
-    nameScratch[n++] = c;
+    out[n++] = c;
   }
-  return nameScratch.toString(high & 0x80 ? "utf8" : "latin1", 0, n);
+  return n;
 }
 
 /** Octal ASCII, or GNU base-256 when the high bit of the first byte is set. */

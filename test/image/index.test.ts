@@ -20,6 +20,37 @@ async function build(...layers: FileSpec[][]): Promise<{ index: PathIndex; entri
   return { index, entries };
 }
 
+describe("layer entries", () => {
+  it("name their directory, however the tar spells the path", async () => {
+    const deep = `/app${"/long".repeat(30)}`;
+    const entries = await read([
+      { path: "./app/" },
+      { path: "app/a", content: "1" },
+      { path: "./app/b", content: "2" },
+      { path: "app//c", content: "3" },
+      { path: "app/.wh.d" },
+      { path: "app/sub/.wh..wh..opq" },
+      { path: "app/sub/e", content: "4" },
+      { path: `app/${"long/".repeat(30)}f`, content: "5" },
+      { path: "top", content: "6" },
+    ]);
+    assert.deepEqual(
+      entries.map((e) => [e.path, e.dir]),
+      [
+        ["/app", ""],
+        ["/app/a", "/app"],
+        ["/app/b", "/app"],
+        ["/app/c", "/app"],
+        ["/app/d", "/app"],
+        ["/app/sub", "/app"],
+        ["/app/sub/e", "/app/sub"],
+        [`${deep}/f`, deep],
+        ["/top", ""],
+      ],
+    );
+  });
+});
+
 // Layer 0 lays down files; layer 1 uses every kind of deletion and rewrite on them.
 const base: FileSpec[] = [
   { path: "etc/" },

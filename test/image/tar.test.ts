@@ -67,4 +67,47 @@ describe("tar parser", () => {
   it("gives every name a leading slash when asked to", () => {
     for (const chunk of [archive.length, 7]) assert.deepEqual(parse(true, chunk), expected("/"), `chunks of ${chunk}`);
   });
+
+  it("tells which names need no normalizing and which share the previous entry's directory", () => {
+    const names = Buffer.concat([
+      record("usr/", "5", Buffer.alloc(0)),
+      record("usr/lib/", "5", Buffer.alloc(0)),
+      record("usr/lib/a", "0", Buffer.alloc(0)),
+      record("usr/lib/b", "0", Buffer.alloc(0)),
+      record("usr/lix/c", "0", Buffer.alloc(0)),
+      record("d", "0", Buffer.alloc(0), "usr/lix"),
+      record("./usr/lix/e", "0", Buffer.alloc(0)),
+      record("usr//f", "0", Buffer.alloc(0)),
+      record("usr/.wh.g", "0", Buffer.alloc(0)),
+      record("caf\u00e9/h", "0", Buffer.alloc(0)),
+      record("././@LongLink", "L", Buffer.from(`usr/lix/${"i".repeat(100)}\0`)),
+      record("truncated-by-gnu", "0", Buffer.alloc(0)),
+      record("usr/lix/j", "0", Buffer.alloc(0)),
+      record("usr/lix/k", "0", Buffer.alloc(0)),
+      Buffer.alloc(BLOCK * 2),
+    ]);
+    const seen = (rooted: boolean) => {
+      const out: Array<[string, boolean, number, boolean]> = [];
+      const parser = new TarParser((h) => void out.push([h.name, h.plain, h.dirLength, h.sameDir]), "t", rooted);
+      parser.push(names);
+      parser.end();
+      return out;
+    };
+    assert.deepEqual(seen(true), [
+      ["/usr/", true, 0, false],
+      ["/usr/lib/", true, 4, false],
+      ["/usr/lib/a", true, 8, false],
+      ["/usr/lib/b", true, 8, true],
+      ["/usr/lix/c", true, 8, false],
+      ["/usr/lix/d", true, 8, true],
+      ["/./usr/lix/e", false, 10, false],
+      ["/usr//f", false, 5, false],
+      ["/usr/.wh.g", false, 4, false],
+      ["/café/h", false, 6, false],
+      [`/usr/lix/${"i".repeat(100)}`, false, -1, false],
+      ["/usr/lix/j", true, 8, false],
+      ["/usr/lix/k", true, 8, true],
+    ]);
+    assert.ok(seen(false).every(([, plain]) => !plain), "names without the leading slash are never plain");
+  });
 });
