@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -105,6 +105,23 @@ describe("registry source", () => {
     assert.deepEqual(image.layers.map((l) => l.digest), spec.layers.map((l) => sha256(l.blob)));
     assert.ok(registry.requests.includes("GET /token"));
     assert.ok(registry.requests.some((r) => r.startsWith("GET /storage/")));
+  });
+
+  it("takes the credentials from the credential helper the Docker config names for the host", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "whittle-helper-"));
+    const savedPath = process.env.PATH;
+    try {
+      writeFileSync(join(bin, "docker-credential-vault"), '#!/bin/sh\nread server\nprintf \'{"ServerURL":"%s","Username":"ci","Secret":"hunter2"}\' "$server"\n');
+      chmodSync(join(bin, "docker-credential-vault"), 0o755);
+      process.env.PATH = `${bin}:${savedPath}`;
+      writeFileSync(join(config, "config.json"), JSON.stringify({ credHelpers: { [`127.0.0.1:${registry.port}`]: "vault" }, auths: {} }));
+      const image = await load(`registry://127.0.0.1:${registry.port}/team/app:1.0`);
+      assert.equal(analyzeImage(image).report.totalBytes, 25_000);
+    } finally {
+      process.env.PATH = savedPath;
+      writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [`http://127.0.0.1:${registry.port}`]: { username: "ci", password: "hunter2" } } }));
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it("rejects a blob whose bytes do not match its digest", async () => {

@@ -1,17 +1,15 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { InputError } from "../../errors.js";
+import { dockerCredentials } from "./credentials.js";
 import { MEDIA, parseConfig, parseManifestDoc, resolveManifest, type Descriptor } from "./oci.js";
 import { readLayer, readSmall } from "./stream.js";
 import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types.js";
 
 /**
  * An image in a registry, read with the distribution API v2 and no engine: anonymous, Bearer-token
- * (WWW-Authenticate challenge) and Basic flows, credentials from the Docker config's `auths`, and
+ * (WWW-Authenticate challenge) and Basic flows, credentials as the Docker client finds them (credentials.ts), and
  * every manifest and blob checked against its digest while it streams.
  */
 
@@ -54,40 +52,6 @@ export function parseRegistryRef(text: string): RegistryRef {
 }
 
 const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/;
-
-interface Credentials {
-  username: string;
-  password: string;
-}
-
-/** `auths` of $DOCKER_CONFIG/config.json (or ~/.docker/config.json) for a registry host. */
-export function dockerCredentials(host: string, env: NodeJS.ProcessEnv = process.env): Credentials | undefined {
-  const path = join(env.DOCKER_CONFIG ?? join(homedir(), ".docker"), "config.json");
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    return undefined;
-  }
-  let doc: { auths?: Record<string, { auth?: string; username?: string; password?: string }> };
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  const wanted = host === "registry-1.docker.io" ? "index.docker.io" : host;
-  for (const [key, entry] of Object.entries(doc.auths ?? {})) {
-    const keyHost = key.replace(/^https?:\/\//, "").replace(/\/.*$/, "");
-    if (keyHost !== wanted) continue;
-    if (entry.username && entry.password) return { username: entry.username, password: entry.password };
-    if (entry.auth) {
-      const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
-      const colon = decoded.indexOf(":");
-      if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-    }
-  }
-  return undefined;
-}
 
 interface Challenge {
   scheme: string;
