@@ -229,20 +229,14 @@ export class TarParser {
 
   /**
    * The ustar name (100 bytes at `at`), after its prefix (155 bytes at `prefixAt`, if any) and "/", in
-   * one string; sets the header's plain, dirLength and sameDir. Byte loops copy the name and look at
-   * it (a Buffer copy per field, and string searches and comparisons afterwards, measured slower).
+   * one string; sets the header's plain, dirLength and sameDir. The loop that copies the bytes looks
+   * at them (a Buffer copy per field, and string searches and comparisons afterwards, measured slower).
    */
   private readName(buf: Buffer, at: number, prefixAt: number): string {
     const out = this.names[this.nameIndex];
     const previous = this.names[this.nameIndex ^ 1];
     this.nameIndex ^= 1;
     let n = 0;
-    if (this.rooted) out[n++] = 0x2f;
-    if (prefixAt >= 0) {
-      n = copyField(buf, prefixAt, 155, out, n);
-      out[n++] = 0x2f;
-    }
-    n = copyField(buf, at, 100, out, n);
     let high = 0;
     let odd = false;
     // The last two slashes, and where the name first differs from the previous one.
@@ -250,16 +244,33 @@ export class TarParser {
     let before = -1;
     let differs = -1;
     let p = 0;
-    for (let i = 0; i < n; i++) {
-      const c = out[i];
-      high |= c;
+    if (this.rooted) {
+      out[n++] = p = 0x2f;
+      last = 0;
+      if (previous[0] !== 0x2f) differs = 0;
+    }
+    // One loop over the prefix field (if any), the "/" joining it to the name, and the name field.
+    let inPrefix = prefixAt >= 0;
+    let i = inPrefix ? prefixAt : at;
+    let end = inPrefix ? prefixAt + 155 : at + 100;
+    for (;;) {
+      let c = i < end ? buf[i] : 0;
+      if (c === 0) {
+        if (!inPrefix) break;
+        inPrefix = false;
+        c = 0x2f;
+        i = at - 1;
+        end = at + 100;
+      }
+      i++;
       if (c === 0x2f) {
         if (p === 0x2f) odd = true;
         before = last;
-        last = i;
+        last = n;
       } else if (c === 0x2e && p === 0x2f) odd = true;
-      if (differs < 0 && previous[i] !== c) differs = i;
-      p = c;
+      if (differs < 0 && previous[n] !== c) differs = n;
+      high |= c;
+      out[n++] = p = c;
     }
     const dirLength = n > 1 && p === 0x2f ? before : last;
     const h = this.h;
@@ -333,16 +344,6 @@ function readString(buf: Buffer, at: number, len: number): string {
 
 /** A name as read from a ustar block: "/", prefix, "/", name. */
 const NAME_BYTES = 1 + 155 + 1 + 100;
-
-/** Copies a NUL-terminated field of at most `len` bytes to out[n...]; returns the new end. */
-function copyField(buf: Buffer, at: number, len: number, out: Buffer, n: number): number {
-  for (let i = at; i < at + len; i++) {
-    const c = buf[i];
-    if (c === 0) break;
-    out[n++] = c;
-  }
-  return n;
-}
 
 /** Octal ASCII, or GNU base-256 when the high bit of the first byte is set. */
 function readNumber(buf: Buffer, at: number, len: number): number {
