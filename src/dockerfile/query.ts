@@ -47,18 +47,42 @@ export function inheritedInstructions(stage: Stage, before?: Instruction): reado
   return own < 0 ? chain : chain.slice(0, chain.length - stage.instructions.length + own);
 }
 
-/** The value of an ENV (or ARG with a default) visible at an instruction; undefined when unset. */
-export function envAt(stage: Stage, before: Instruction | undefined, name: string): string | undefined {
-  let value: string | undefined;
-  for (const ins of inheritedInstructions(stage, before)) {
+/**
+ * Where `before` cuts a stage's chain: instructions with a smaller index come before it. Ancestor stages come earlier
+ * in the file, so the index alone decides; an instruction of another stage cuts nothing.
+ */
+function cutoff(stage: Stage, before: Instruction | undefined): number {
+  return before && before.stage === stage ? before.index : Infinity;
+}
+
+/** The last entry of a list in file order that comes before the cut. */
+function lastBefore<T extends { index: number }>(entries: readonly T[] | undefined, cut: number): T | undefined {
+  if (!entries) return undefined;
+  for (let i = entries.length - 1; i >= 0; i--) if (entries[i].index < cut) return entries[i];
+  return undefined;
+}
+
+// Lookups of ENV, USER and WORKDIR come per RUN command: walking the chain each time is quadratic in a long file.
+// Each stage's chain is indexed once: the assignments to each variable, the USER and the WORKDIR instructions.
+const envIndex = perObject((stage: Stage): Map<string, Array<{ index: number; value: string }>> => {
+  const out = new Map<string, Array<{ index: number; value: string }>>();
+  for (const ins of chainOf(stage)) {
     if (ins.keyword !== "ENV" && ins.keyword !== "ARG") continue;
     for (const p of ins.properties) {
-      if (p.name !== name) continue;
-      if (ins.keyword === "ENV") value = p.value ?? "";
-      else if (p.value !== null) value = p.value;
+      // ARG without a default keeps what the name had.
+      const value = ins.keyword === "ENV" ? (p.value ?? "") : p.value;
+      if (value === null) continue;
+      let list = out.get(p.name);
+      if (!list) out.set(p.name, (list = []));
+      list.push({ index: ins.index, value });
     }
   }
-  return value;
+  return out;
+});
+
+/** The value of an ENV (or ARG with a default) visible at an instruction; undefined when unset. */
+export function envAt(stage: Stage, before: Instruction | undefined, name: string): string | undefined {
+  return lastBefore(envIndex(stage).get(name), cutoff(stage, before))?.value;
 }
 
 /** Environment a command sees: its own prefix, `export`s earlier in the same RUN, then ENV/ARG. */
@@ -82,23 +106,32 @@ export function expandVars(stage: Stage, before: Instruction | undefined, text: 
   return text.replace(/\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)/g, (m, a, b) => envAt(stage, before, a ?? b) ?? m);
 }
 
+// The directory after each WORKDIR of the chain (undefined from the first one a variable hides).
+const workdirIndex = perObject((stage: Stage): Array<{ index: number; dir: string | undefined }> => {
+  const out: Array<{ index: number; dir: string | undefined }> = [];
+  let dir: string | undefined = "/";
+  for (const ins of chainOf(stage)) {
+    if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
+    if (dir !== undefined) {
+      const arg = expandVars(stage, ins, ins.args[0].text);
+      dir = arg.includes("$") ? undefined : posix.resolve(dir, arg);
+    }
+    out.push({ index: ins.index, dir });
+  }
+  return out;
+});
+
 /** The working directory at an instruction (WORKDIR through the FROM chain); undefined when a variable hides it. */
 export function workdirAt(stage: Stage, before?: Instruction): string | undefined {
-  let dir = "/";
-  for (const ins of inheritedInstructions(stage, before)) {
-    if (ins.keyword !== "WORKDIR" || !ins.args[0]) continue;
-    const arg = expandVars(stage, ins, ins.args[0].text);
-    if (arg.includes("$")) return undefined;
-    dir = posix.resolve(dir, arg);
-  }
-  return dir;
+  const last = lastBefore(workdirIndex(stage), cutoff(stage, before));
+  return last ? last.dir : "/";
 }
 
-/** The user RUN commands execute as at an instruction ("root" when no USER came before). */
+const userIndex = perObject((stage: Stage) => chainOf(stage).filter((ins) => ins.keyword === "USER" && ins.args[0]));
+
+/** The user in effect at an instruction (USER through the FROM chain). */
 export function userAt(stage: Stage, before?: Instruction): string {
-  let user = "root";
-  for (const ins of inheritedInstructions(stage, before)) if (ins.keyword === "USER" && ins.args[0]) user = ins.args[0].text;
-  return user;
+  return lastBefore(userIndex(stage), cutoff(stage, before))?.args[0].text ?? "root";
 }
 
 export function homeOf(user: string): string {

@@ -33,8 +33,19 @@ function spanOf(at: Span | Word | Instruction | SimpleCommand): Span {
   return "span" in at ? at.span : at;
 }
 
+/** The instruction holding a span's start (instructions are in file order): a binary search, as a long file has many findings. */
 function instructionAt(model: DockerfileModel, span: Span): Instruction | undefined {
-  return model.instructions.find((i) => i.span.start <= span.start && span.start <= i.span.end);
+  const list = model.instructions;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const ins = list[mid];
+    if (span.start < ins.span.start) hi = mid - 1;
+    else if (span.start > ins.span.end) lo = mid + 1;
+    else return ins;
+  }
+  return undefined;
 }
 
 export function lintModel(model: DockerfileModel, input: Omit<LintInput, "text" | "path">): Finding[] {

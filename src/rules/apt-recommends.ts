@@ -10,18 +10,16 @@ import { defineCheck } from "./types.js";
 
 const RECOMMENDS_OFF = /APT::Install-Recommends\s*(=\s*|\s+")?(false|0|no|off)\b/i;
 
-/** Did an earlier instruction of the stage (or its FROM ancestors) turn recommends off in apt's configuration? */
-function configuredOff(stage: Stage, ins: Instruction, project: ProjectContext, text: string): boolean {
-  return inheritedInstructions(stage, ins).some((i) => {
-    if (i.keyword === "RUN" || i.heredocs.length > 0) return RECOMMENDS_OFF.test(text.slice(i.span.start, i.span.end));
-    const parts = copyParts(i);
-    if (!parts || !/\/etc\/apt\/apt\.conf/.test(parts.dest.text)) return false;
-    // A configuration file copied from the context: read it when we can, else trust it (silence over a guess).
-    if (!fromContext(i, parts)) return true;
-    return parts.sources.some((s) => {
-      const content = project.read(s.text);
-      return content === undefined || RECOMMENDS_OFF.test(content);
-    });
+/** Does this instruction turn recommends off in apt's configuration? */
+function turnsOff(i: Instruction, project: ProjectContext, text: string): boolean {
+  if (i.keyword === "RUN" || i.heredocs.length > 0) return RECOMMENDS_OFF.test(text.slice(i.span.start, i.span.end));
+  const parts = copyParts(i);
+  if (!parts || !/\/etc\/apt\/apt\.conf/.test(parts.dest.text)) return false;
+  // A configuration file copied from the context: read it when we can, else trust it (silence over a guess).
+  if (!fromContext(i, parts)) return true;
+  return parts.sources.some((s) => {
+    const content = project.read(s.text);
+    return content === undefined || RECOMMENDS_OFF.test(content);
   });
 }
 
@@ -43,6 +41,14 @@ export default defineCheck({
   },
   check(ctx) {
     const text = ctx.file.source.text;
+    // Where each stage's chain first turns recommends off (the index of that instruction): one scan per stage, so
+    // a long file is not rescanned for every install in it.
+    const firstOff = new Map<Stage, number>();
+    const offAt = (stage: Stage) => {
+      let at = firstOff.get(stage);
+      if (at === undefined) firstOff.set(stage, (at = inheritedInstructions(stage).find((i) => turnsOff(i, ctx.project, text))?.index ?? Infinity));
+      return at;
+    };
     for (const rc of commandsIn(ctx.file, "shipped")) {
       const op = systemPackageOp(rc.cmd);
       if (!op || op.manager !== "apt" || op.verb?.text !== "install") continue;
@@ -50,7 +56,7 @@ export default defineCheck({
       if (hasFlag(op.args, "--no-install-recommends")) continue;
       if (op.args.some((w, i) => (w.text === "-o" || w.text === "--option") && RECOMMENDS_OFF.test(op.args[i + 1]?.text ?? ""))) continue;
       if (RECOMMENDS_OFF.test(flagValue(op.args, "--option")?.value ?? "")) continue;
-      if (configuredOff(rc.stage, rc.ins, ctx.project, text)) continue;
+      if (offAt(rc.stage) < rc.ins.index) continue;
       const verb = op.verb;
       ctx.report({ start: op.inv.toolWord.span.start, end: verb.span.end }, {
         message: `${op.inv.tool} install also installs recommended packages: add --no-install-recommends`,
