@@ -131,8 +131,10 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
   const todo: Array<{ entry: LayerEntry; offset: number }> = [];
   for (const t of new Set(tables)) {
     for (let i = 0; i < t.entries.length; i++) {
-      const entry = t.entries[i];
       const probe = t.probes[i];
+      // Most probes are unique: then the entry itself need not be read at all.
+      if (probe >= 0 && hashedSizes.size === 0 && !repeated.has(probe | 0)) continue;
+      const entry = t.entries[i];
       if (entry.hash !== undefined) continue;
       if (probe < 0 ? largeSizes.get(entry.size)! > 1 : repeated.has(probe | 0) || hashedSizes.has(entry.size)) todo.push({ entry, offset: t.offsets[i] });
     }
