@@ -20,6 +20,8 @@ export interface Blob {
 
 export interface FsNode {
   path: string;
+  /** The directory holding it ("" below the root): the layer entries' string, shared by siblings. */
+  dir: string;
   kind: "file" | "dir" | "symlink" | "other";
   /** Layer that last wrote this path. */
   layer: number;
@@ -60,12 +62,12 @@ export interface LayerChanges {
 const MAX_HOPS = 40;
 
 /** All fields set at creation, so every node has one shape (hundreds of thousands of them). */
-function newNode(path: string, kind: FsNode["kind"], layer: number): FsNode {
-  return { path, kind, layer, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
+function newNode(path: string, dir: string, kind: FsNode["kind"], layer: number): FsNode {
+  return { path, dir, kind, layer, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
 }
 
 export class PathIndex {
-  readonly root: FsNode = newNode("/", "dir", 0);
+  readonly root: FsNode = newNode("/", "", "dir", 0);
   readonly hidden: HiddenBytes[] = [];
   readonly changes: LayerChanges[] = [];
   /** Every symlink node ever added, visible or not: symlink checks need not walk the whole tree. */
@@ -207,10 +209,10 @@ export class PathIndex {
         changes.modified++;
         this.release(existing, "overwritten", layer);
       }
-      children.set(name, newNode(e.path, "dir", layer));
+      children.set(name, newNode(e.path, e.dir, "dir", layer));
       return;
     }
-    const node = newNode(e.path, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer);
+    const node = newNode(e.path, e.dir, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer);
     if (e.kind === "symlink") {
       node.link = e.link;
       changes.symlinks++;
@@ -253,7 +255,7 @@ export class PathIndex {
         const childPath = slash < 0 ? path : path.slice(0, slash);
         // A layer writing below a path that is not a directory replaces it (tar extraction does the same).
         if (child) this.release(child, "overwritten", layer);
-        child = newNode(childPath, "dir", layer);
+        child = newNode(childPath, node === this.root ? "" : node.path, "dir", layer);
         node.children!.set(name, child);
       }
       node = child;

@@ -89,7 +89,11 @@ const RULES: Rule[] = [
 
 const STATIC_LIB = /^(\/usr\/(?:local\/)?lib\/(?:.*\/)?)[^/]+\.a$/;
 
-/** One scan that every avoidable path passes; the rest of the paths stop here. */
+/**
+ * One scan that every avoidable path passes; the rest of the paths stop here. Every alternative but
+ * the last two ends in "/" (or, for gcc and llvm- names directly in /usr/lib, decides nothing alone):
+ * a file passes when its directory followed by "/" does, or when it ends in ".a" or ".pyc".
+ */
 const MAYBE = /\/\.cache\/|^\/var\/|^\/etc\/apk\/|\/pkgs\/|\/tests?\/|^\/usr\/(?:local\/)?include\/|^\/usr\/lib(?:exec)?\/(?:gcc|llvm-)|bin\/|\/share\/|\.a$|__pycache__\/|\.pyc$/;
 
 /** The avoidable family a visible file belongs to, with the path to report it under. */
@@ -148,6 +152,9 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
   const candidates: FsNode[] = [];
   const keys = new Int32Array(walked.length);
   const seen = new Set<Blob>();
+  // Siblings come together: their directory is scanned once.
+  let dir: string | undefined;
+  let dirMaybe = false;
   const visit = (node: FsNode) => {
     const blob = node.blob!;
     if (blob.size === 0) return;
@@ -155,7 +162,12 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
       if (seen.has(blob)) return;
       seen.add(blob);
     }
-    const cls = classifyAvoidable(node.path);
+    if (node.dir !== dir) {
+      dir = node.dir;
+      dirMaybe = MAYBE.test(`${dir}/`);
+    }
+    const path = node.path;
+    const cls = dirMaybe || path.endsWith(".a") || path.endsWith(".pyc") ? classifyAvoidable(path) : undefined;
     if (cls) {
       const key = `${cls.kind}\0${cls.anchor}\0${blob.layer}`;
       const item = avoidable.get(key);

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { diveEfficiency } from "../../src/image/efficiency.js";
 import { LayerReader, type LayerEntry } from "../../src/image/layer-reader.js";
 import { PathIndex } from "../../src/image/path-index.js";
-import { analyzeWaste } from "../../src/image/waste.js";
+import { analyzeWaste, classifyAvoidable } from "../../src/image/waste.js";
 import { bytes, layerTar, type FileSpec } from "../helpers/image-archive.js";
 
 async function read(files: FileSpec[]): Promise<LayerEntry[]> {
@@ -168,6 +168,42 @@ describe("path index", () => {
       "toolchain /usr/include 50",
     ]);
     assert.equal(waste.avoidableBytes, 1250);
+  });
+});
+
+describe("avoidable bytes", () => {
+  it("classifies every file as its whole path would be, though each directory is scanned once", async () => {
+    const paths = [
+      "usr/lib/gcc",
+      "usr/lib/gcc-x/y",
+      "usr/lib/llvm-15",
+      "usr/lib/libz.a",
+      "usr/local/lib/python3.11/config/libpython.a",
+      "app/mod.pyc",
+      "app/a/__pycache__/b.cpython-311.pyc",
+      "usr/lib/python3.11/json/__pycache__/x.pyc",
+      "bin/cc",
+      "usr/bin/gcc-12",
+      "usr/bin/python3",
+      "opt/conda/pkgs/x/y",
+      "var",
+      "etc/apk/cache/z",
+      "home/u/.cache/uv/q",
+      "src/tests/t.py",
+      "usr/lib/python3/dist-packages/p/tests/t.py",
+      "usr/share/man/man1/x.1",
+      "usr/libexec/gcc/cc1",
+      "srv/bin/tool",
+    ];
+    const { index } = await build(paths.map((path, i) => ({ path, content: bytes(10 + i, i) })));
+    const expected = new Map<string, number>();
+    paths.forEach((path, i) => {
+      const cls = classifyAvoidable(`/${path}`);
+      if (cls) expected.set(`${cls.kind} ${cls.anchor}`, (expected.get(`${cls.kind} ${cls.anchor}`) ?? 0) + 10 + i);
+    });
+    assert.ok(expected.size >= 10, "the paths cover most families");
+    const got = analyzeWaste(index).items.map((i) => `${i.kind} ${i.path} ${i.bytes}`);
+    assert.deepEqual(got.sort(), [...expected].map(([k, b]) => `${k} ${b}`).sort());
   });
 });
 
