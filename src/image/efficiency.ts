@@ -1,4 +1,5 @@
 import type { LayerEntry } from "./layer-reader.js";
+import { repeatedKeys } from "./repeated.js";
 
 /**
  * dive's efficiency score and wasted bytes, computed the way dive computes them
@@ -320,19 +321,17 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   });
 
   // Neither stacked below a whiteout nor holding one: their leaves come straight from the entries.
-  // Most paths are seen once; a hash of every leaf's path, sorted, finds the few that may repeat
-  // (or collide), and only those (and paths the layers above already recorded) take a record.
+  // Most paths are seen once; a hash of every leaf's path finds the few that may repeat (or
+  // collide), and only those (and paths the layers above already recorded) take a record.
   const rest = layers.slice(lastWhiteout + 1);
   const leaves = rest.map((entries, i) => leavesOf(entries, scans[lastWhiteout + 1 + i]));
-  const sorted = new Int32Array(leaves.reduce((sum, l) => sum + l.at.length, 0));
+  const all = new Int32Array(leaves.reduce((sum, l) => sum + l.at.length, 0));
   let h = 0;
   for (const l of leaves) {
-    sorted.set(l.hashes, h);
+    all.set(l.hashes, h);
     h += l.hashes.length;
   }
-  sorted.sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  const repeated = repeatedKeys(all);
   let minimum = 0;
   let discovered = 0;
   // Paths recorded above must be looked up; otherwise only leaves of a repeated hash are read.

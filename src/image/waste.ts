@@ -1,4 +1,5 @@
 import type { Blob, FsNode, HiddenBytes, HiddenKind, PathIndex } from "./path-index.js";
+import { repeatedKeys } from "./repeated.js";
 
 /**
  * Waste, in four families that never count the same byte twice:
@@ -147,7 +148,7 @@ function commonDir(a: string, b: string): string {
 export function analyzeWaste(index: PathIndex): WasteSummary {
   const items = groupHidden(index.hidden);
   const avoidable = new Map<string, WasteItem>();
-  // Content candidates for duplicates, and their hashes' low 32 bits side by side for a native sort.
+  // Content candidates for duplicates, and their hashes' low 32 bits side by side.
   const walked = index.walk();
   const candidates: FsNode[] = [];
   const keys = new Int32Array(walked.length);
@@ -223,14 +224,11 @@ export function analyzeWaste(index: PathIndex): WasteSummary {
 }
 
 /**
- * Nodes that share a hash, grouped (a group may hold one node). Most content is unique: sorting the
- * hashes' low 32 bits (a native sort of integers, cheaper than one of doubles) finds the few that
- * may repeat without a map entry per file, and only nodes holding those are grouped, by whole hash.
+ * Nodes that share a hash, grouped (a group may hold one node). Most content is unique: the hashes'
+ * low 32 bits find the few that may repeat, and only nodes holding those are grouped, by whole hash.
  */
 function repeatedContent(nodes: FsNode[], keys: Int32Array): Iterable<FsNode[]> {
-  const sorted = keys.subarray(0, nodes.length).sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  const repeated = repeatedKeys(keys.subarray(0, nodes.length));
   const groups = new Map<number, FsNode[]>();
   if (repeated.size === 0) return groups.values();
   for (const node of nodes) {

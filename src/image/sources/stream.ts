@@ -3,6 +3,7 @@ import type { Readable } from "node:stream";
 import { InputError } from "../../errors.js";
 import { ContentHash } from "../content-hash.js";
 import { DEFER_BYTES, LayerReader, PROBE_BYTES, type LayerEntry, type LayerRecord } from "../layer-reader.js";
+import { repeatedKeys } from "../repeated.js";
 import type { LoadOptions } from "./types.js";
 
 /** Reads a stream to the end, turning I/O failures into one-line input errors. */
@@ -120,14 +121,11 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
       else if (e.size > PROBE_BYTES && e.hash !== undefined) hashedSizes.add(e.size);
     }
   }
-  // Most probes are unique: sorting their low 32 bits (a native sort, cheaper than one of doubles)
-  // finds the repeated ones without a map entry per file. Bits that collide only cost a read.
+  // Probes are compared by their low 32 bits: bits that collide only cost a read.
   const keys = new Int32Array(tables.reduce((n, t) => n + t.probes.length, 0));
   let n = 0;
   for (const t of tables) for (const p of t.probes) if (p >= 0) keys[n++] = p | 0;
-  const sorted = keys.subarray(0, n).sort();
-  const repeated = new Set<number>();
-  for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i]);
+  const repeated = repeatedKeys(keys.subarray(0, n));
   const todo: Array<{ entry: LayerEntry; offset: number }> = [];
   for (const t of new Set(tables)) {
     for (let i = 0; i < t.entries.length; i++) {
