@@ -18,12 +18,16 @@ export interface Blob {
   names: number;
 }
 
-export interface FsNode {
+/**
+ * A path of the filesystem. A regular file's node is also the Blob of the bytes it stores (its hard
+ * links point to it): a file costs one object, not two. Other nodes keep size 0 and no names.
+ */
+export interface FsNode extends Blob {
   path: string;
   /** The directory holding it ("" below the root): the layer entries' string, shared by siblings. */
   dir: string;
   kind: "file" | "dir" | "symlink" | "other";
-  /** Layer that last wrote this path. */
+  /** Layer that last wrote this path (for a file, the layer that stores its bytes). */
   layer: number;
   link?: string;
   blob?: Blob;
@@ -63,7 +67,7 @@ const MAX_HOPS = 40;
 
 /** All fields set at creation, so every node has one shape (hundreds of thousands of them). */
 function newNode(path: string, dir: string, kind: FsNode["kind"], layer: number): FsNode {
-  return { path, dir, kind, layer, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
+  return { path, dir, kind, layer, size: 0, hash: undefined, names: 0, link: undefined, blob: undefined, hardlink: false, children: kind === "dir" ? new Map() : undefined };
 }
 
 export class PathIndex {
@@ -226,7 +230,10 @@ export class PathIndex {
         target.blob.names++;
       }
     } else if (e.kind === "file") {
-      node.blob = { size: e.size, hash: e.hash, layer, names: 1 };
+      node.size = e.size;
+      node.hash = e.hash;
+      node.names = 1;
+      node.blob = node;
       changes.bytes += e.size;
     }
     if (existing) {
