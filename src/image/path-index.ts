@@ -124,26 +124,31 @@ export class PathIndex {
 
   /** Follows symlinks (in every component) to the node a path names; a loop is an input error. */
   resolve(path: string): FsNode | undefined {
-    let hops = 0;
-    const walk = (p: string): FsNode | undefined => {
-      const parts = p.split("/").filter(Boolean);
-      let node: FsNode = this.root;
-      let at = "";
-      for (let i = 0; i < parts.length; i++) {
-        const child = node.children?.get(parts[i]);
-        if (!child) return undefined;
-        at = `${at}/${parts[i]}`;
-        if (child.kind === "symlink" && child.link !== undefined) {
-          if (++hops > MAX_HOPS) throw new InputError(`symlink loop at ${at} (more than ${MAX_HOPS} links followed)`);
-          const target = child.link.startsWith("/") ? child.link : posix.join(posix.dirname(at), child.link);
-          const rest = parts.slice(i + 1).join("/");
-          return walk(posix.normalize(rest ? `${target}/${rest}` : target));
-        }
-        node = child;
-      }
-      return node;
-    };
-    return walk(path);
+    return this.follow(path, 0);
+  }
+
+  /** resolve(link.path) for a visible symlink, without walking down to it first. */
+  resolveLink(link: FsNode): FsNode | undefined {
+    return this.hop(link, "", 0);
+  }
+
+  private follow(path: string, hops: number): FsNode | undefined {
+    const parts = path.split("/").filter(Boolean);
+    let node: FsNode = this.root;
+    for (let i = 0; i < parts.length; i++) {
+      const child = node.children?.get(parts[i]);
+      if (!child) return undefined;
+      if (child.kind === "symlink" && child.link !== undefined) return this.hop(child, parts.slice(i + 1).join("/"), hops);
+      node = child;
+    }
+    return node;
+  }
+
+  /** Follows a symlink node reached by a walk, then the `rest` of the walk's path from where it leads. */
+  private hop(link: FsNode, rest: string, hops: number): FsNode | undefined {
+    if (hops >= MAX_HOPS) throw new InputError(`symlink loop at ${link.path} (more than ${MAX_HOPS} links followed)`);
+    const target = link.link!.startsWith("/") ? link.link! : posix.join(posix.dirname(link.path), link.link!);
+    return this.follow(posix.normalize(rest ? `${target}/${rest}` : target), hops + 1);
   }
 
   /** Every visible node below a directory (the root by default), depth first. */

@@ -60,6 +60,6 @@ export function compilers(view: ImageView): Compiler[] {
 /** Every symlink must resolve without looping: a loop is a broken (or hostile) image. */
 export function checkSymlinks(view: ImageView): number {
   const links = view.index.symlinks();
-  for (const node of links) view.index.resolve(node.path);
+  for (const node of links) view.index.resolveLink(node);
   return links.length;
 }
