@@ -33,14 +33,16 @@ export type Compression = "gzip" | "zstd" | "none";
 /**
  * The files of more than PROBE_BYTES of a plain layer read from a file that can be read again, whose
  * hashes wait for hashDeferred: it reads again, and hashes, only those whose probe (or, for large
- * files, size) another file shares. Captured files are here too, already hashed.
+ * files, size) another file shares. Captured files are here too, already hashed (offset -1).
  */
 export interface Deferred {
+  /** Files probed as they passed, where their bytes start in the file, and their probes' low 32 bits. */
   entries: LayerEntry[];
-  /** Where each file's bytes start in the file the layer came from (-1 for captured files). */
-  offsets: number[];
-  /** Each file's ContentHash.probe, or -1 for a large file (DEFER_BYTES), never looked at as it passed. */
-  probes: number[];
+  offsets: Float64Array;
+  probes: Int32Array;
+  /** Large files (DEFER_BYTES), never looked at as they passed, and where their bytes start. */
+  large: LayerEntry[];
+  largeOffsets: number[];
 }
 
 export interface LayerRecord {
@@ -161,7 +163,7 @@ export class LayerReader implements EntrySink {
     const entry = this.current!;
     if (this.probeAt >= 0) {
       if (end - start === entry.size) {
-        this.defer(entry, this.probeAt, ContentHash.probe(chunk, start, end));
+        this.defer(entry, this.probeAt, ContentHash.probe(chunk, start, end) | 0);
         this.probeAt = -1;
       } else this.edges.update(chunk, start, end);
       return;
@@ -181,7 +183,7 @@ export class LayerReader implements EntrySink {
     const entry = this.current;
     if (!entry) return;
     if (this.probeAt >= 0) {
-      this.defer(entry, this.probeAt, this.edges.digest());
+      this.defer(entry, this.probeAt, this.edges.digest() | 0);
       this.probeAt = -1;
     }
     if (this.split) {
@@ -191,7 +193,8 @@ export class LayerReader implements EntrySink {
     if (this.captureParts) {
       const content = Buffer.concat(this.captureParts);
       this.captured.set(entry.path, content);
-      if (this.deferred && content.length > PROBE_BYTES) this.defer(entry, -1, content.length < DEFER_BYTES ? ContentHash.probe(content, 0, content.length) : -1);
+      if (this.deferred && content.length >= DEFER_BYTES) this.deferLarge(entry, -1);
+      else if (this.deferred && content.length > PROBE_BYTES) this.defer(entry, -1, ContentHash.probe(content, 0, content.length) | 0);
     }
     this.current = undefined;
     this.captureParts = undefined;
@@ -222,7 +225,7 @@ export class LayerReader implements EntrySink {
     this.parser.end();
     return {
       entries: this.entries,
-      deferred: this.deferred,
+      deferred: this.deferred && { ...this.deferred, offsets: this.deferred.offsets.subarray(0, this.deferred.entries.length), probes: this.deferred.probes.subarray(0, this.deferred.entries.length) },
       tarBytes: this.tarBytes,
       blobBytes: this.blobBytes,
       compression: this.compression,
@@ -263,7 +266,7 @@ export class LayerReader implements EntrySink {
       throw this.fail(new InputError(`${this.where}: bzip2-compressed layers are not supported`));
     } else {
       this.budget = this.declaredBytes ?? Infinity;
-      if (this.fileOffset !== undefined) this.deferred = { entries: [], offsets: [], probes: [] };
+      if (this.fileOffset !== undefined) this.deferred = { entries: [], offsets: new Float64Array(1024), probes: new Int32Array(1024), large: [], largeOffsets: [] };
       this.sinkChunk = (chunk) => {
         this.tar(chunk);
         return undefined;
@@ -373,7 +376,7 @@ export class LayerReader implements EntrySink {
       const offset = this.fileOffset! + this.parser.contentOffset;
       if (h.size >= DEFER_BYTES) {
         this.current = undefined;
-        this.defer(entry, offset, -1);
+        this.deferLarge(entry, offset);
         return IGNORE;
       }
       this.probeAt = offset;
@@ -382,11 +385,26 @@ export class LayerReader implements EntrySink {
     return this;
   }
 
+  /** Offsets and probes go to typed arrays grown by doubling (pushes onto plain arrays measured slower). */
   private defer(entry: LayerEntry, offset: number, probe: number): void {
     const d = this.deferred!;
+    const n = d.entries.length;
+    if (n === d.probes.length) {
+      const offsets = new Float64Array(2 * n);
+      offsets.set(d.offsets);
+      d.offsets = offsets;
+      const probes = new Int32Array(2 * n);
+      probes.set(d.probes);
+      d.probes = probes;
+    }
     d.entries.push(entry);
-    d.offsets.push(offset);
-    d.probes.push(probe);
+    d.offsets[n] = offset;
+    d.probes[n] = probe;
+  }
+
+  private deferLarge(entry: LayerEntry, offset: number): void {
+    this.deferred!.large.push(entry);
+    this.deferred!.largeOffsets.push(offset);
   }
 }
 

@@ -105,14 +105,13 @@ export async function* readFileAhead(path: string, chunkBytes = 1024 * 1024, dep
 export async function hashDeferred(path: string, layers: LayerRecord[]): Promise<void> {
   // Counted over the layers as the image uses them: a layer used twice repeats its files.
   const tables = layers.flatMap((l) => (l.deferred ? [l.deferred] : []));
-  if (!tables.some((t) => t.entries.length > 0)) return;
+  if (!tables.some((t) => t.entries.length > 0 || t.large.length > 0)) return;
   const largeSizes = new Map<number, number>();
   const countLarge = (size: number) => largeSizes.set(size, (largeSizes.get(size) ?? 0) + 1);
   const hashedSizes = new Set<number>();
   for (const layer of layers) {
     if (layer.deferred) {
-      const { entries, probes } = layer.deferred;
-      for (let i = 0; i < probes.length; i++) if (probes[i] < 0) countLarge(entries[i].size);
+      for (const e of layer.deferred.large) countLarge(e.size);
       continue;
     }
     for (const e of layer.entries) {
@@ -124,18 +123,22 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
   // Probes are compared by their low 32 bits: bits that collide only cost a read.
   const keys = new Int32Array(tables.reduce((n, t) => n + t.probes.length, 0));
   let n = 0;
-  for (const t of tables) for (const p of t.probes) if (p >= 0) keys[n++] = p | 0;
-  const repeated = repeatedKeys(keys.subarray(0, n));
+  for (const t of tables) {
+    keys.set(t.probes, n);
+    n += t.probes.length;
+  }
+  const repeated = repeatedKeys(keys);
   const todo: Array<{ entry: LayerEntry; offset: number }> = [];
   for (const t of new Set(tables)) {
     for (let i = 0; i < t.entries.length; i++) {
-      const probe = t.probes[i];
       // Most probes are unique: then the entry itself need not be read at all.
-      if (probe >= 0 && hashedSizes.size === 0 && !repeated.has(probe | 0)) continue;
+      if (hashedSizes.size === 0 && !repeated.has(t.probes[i])) continue;
       const entry = t.entries[i];
-      if (entry.hash !== undefined) continue;
-      if (probe < 0 ? largeSizes.get(entry.size)! > 1 : repeated.has(probe | 0) || hashedSizes.has(entry.size)) todo.push({ entry, offset: t.offsets[i] });
+      if (entry.hash === undefined && (repeated.has(t.probes[i]) || hashedSizes.has(entry.size))) todo.push({ entry, offset: t.offsets[i] });
     }
+    t.large.forEach((entry, i) => {
+      if (entry.hash === undefined && largeSizes.get(entry.size)! > 1) todo.push({ entry, offset: t.largeOffsets[i] });
+    });
   }
   if (todo.length === 0) return;
   todo.sort((a, b) => a.offset - b.offset);
