@@ -35,14 +35,31 @@ export function applyEdits(text: string, edits: TextEdit[]): ApplyResult {
 /** Groups edits so that all edits of one fix land together or not at all. */
 export function applyFixes(text: string, fixes: TextEdit[][]): { text: string; applied: number[] } {
   const chosen: TextEdit[] = [];
+  // Ranges already taken, disjoint and sorted by start (so their ends are sorted too): a fix's edits are checked
+  // against the few neighbours a binary search finds, as a long file can carry thousands of fixes.
   const taken: Array<[number, number]> = [];
   const applied: number[] = [];
+  const firstStartAfter = (at: number) => {
+    let lo = 0;
+    let hi = taken.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (taken[mid][0] <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const overlaps = (e: TextEdit) => {
+    for (let i = firstStartAfter(Math.max(e.start, e.end)) - 1; i >= 0; i--) {
+      const [s, t] = taken[i];
+      if (t < e.start) return false;
+      if ((e.start < t && e.end > s) || e.start === s || (e.start === e.end && e.start > s && e.start < t)) return true;
+    }
+    return false;
+  };
   for (const [index, edits] of fixes.entries()) {
-    const overlaps = edits.some((e) =>
-      taken.some(([s, t]) => (e.start < t && e.end > s) || e.start === s || (e.start === e.end && e.start > s && e.start < t)),
-    );
-    if (overlaps) continue;
-    for (const e of edits) taken.push([e.start, e.end]);
+    if (edits.some(overlaps)) continue;
+    for (const e of edits) taken.splice(firstStartAfter(e.start), 0, [e.start, e.end]);
     chosen.push(...edits);
     applied.push(index);
   }

@@ -78,8 +78,16 @@ export function fixText(input: FixInput): FixOutput {
     const byPath = new Map<string, Array<{ rule: string; edits: TextEdit[] }>>();
     for (const f of fixable) {
       const perPath = new Map<string, TextEdit[]>();
-      for (const e of f.fix.edits) perPath.set(e.path ?? "", [...(perPath.get(e.path ?? "") ?? []), e]);
-      for (const [path, edits] of perPath) byPath.set(path, [...(byPath.get(path) ?? []), { rule: f.rule, edits }]);
+      for (const e of f.fix.edits) {
+        const list = perPath.get(e.path ?? "");
+        if (list) list.push(e);
+        else perPath.set(e.path ?? "", [e]);
+      }
+      for (const [path, edits] of perPath) {
+        const groups = byPath.get(path);
+        if (groups) groups.push({ rule: f.rule, edits });
+        else byPath.set(path, [{ rule: f.rule, edits }]);
+      }
     }
     let nextText = text;
     const nextChanged = { ...changed };

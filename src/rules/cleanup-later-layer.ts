@@ -18,6 +18,8 @@ import { defineCheck, type Fix, type Impact } from "./types.js";
 
 /** What a removal command takes away, and how to recognise the instruction that made it. */
 interface Target {
+  /** Names what is removed: two targets with one key have the same creators. */
+  key: string;
   what: string;
   /** Did this command of an earlier (or the same) RUN, or this COPY/ADD, create it? */
   createdBy(ins: Instruction, cmd?: SimpleCommand): boolean;
@@ -41,6 +43,7 @@ function commandsBefore(ins: Instruction, cmd?: SimpleCommand): RunCommand[] {
 
 function systemCacheTarget(family: "apt" | "apk" | "rpm" | "zypper", impact: Impact, what: string): Target {
   return {
+    key: `system:${family}`,
     what,
     impact,
     createdBy: (ins, cmd) =>
@@ -60,6 +63,7 @@ const SYSTEM_CACHES: Array<{ family: "apt" | "apk" | "rpm" | "zypper"; manager: 
 
 function toolCacheTarget(cache: ToolCache, project: ProjectContext): Target {
   return {
+    key: `tool:${cache.tool}`,
     what: `the ${cache.tool} cache`,
     impact: cache.tool === "conda" ? estimates.condaCache() : cache.tool === "pip" ? estimates.pipCache(project.dependencies().size) : estimates.toolCache(cache.tool, project.dependencies().size),
     createdBy: (ins, cmd) => commandsBefore(ins, cmd).some((rc) => cacheLeft(rc, cache) !== undefined),
@@ -112,6 +116,7 @@ function writtenPaths(rc: RunCommand): string[] {
 function pathTarget(path: string, project: ProjectContext): Target {
   const docs = /^\/usr\/share\/(doc|man|info|locale)(\/|$)|^\/var\/log(\/|$)/.test(path);
   return {
+    key: `path:${path}`,
     what: path,
     impact: { basis: `the earlier layer keeps every byte under ${path}; a later RUN only hides them behind a whiteout` },
     createdBy: (ins, cmd) => {
@@ -137,6 +142,7 @@ function packagesTarget(family: string, names: string[]): Target {
       ? estimates.buildTools({ compilers: tools.filter((k) => k === "compiler").length, tools: tools.filter((k) => k === "build-tool").length, headers: tools.filter((k) => k === "headers").length, git: tools.includes("git") })
       : { basis: `the files of ${names.join(", ")} stay in the layer that installed them; removing them later only hides them` };
   return {
+    key: `packages:${family}:${names.join(",")}`,
     what: names.join(", "),
     impact,
     createdBy: (ins, cmd) =>
@@ -154,6 +160,7 @@ const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
 function distributionsTarget(names: string[], project: ProjectContext): Target {
   const wanted = names.map(normalizeDistName);
   return {
+    key: `distributions:${wanted.join(",")}`,
     what: names.join(", "),
     impact: { basis: `the files of ${names.join(", ")} stay in the layer that installed them; uninstalling later only hides them` },
     createdBy: (ins, cmd) =>
@@ -171,6 +178,7 @@ function distributionsTarget(names: string[], project: ProjectContext): Target {
 
 function bytecodeTarget(): Target {
   return {
+    key: "bytecode",
     what: "bytecode and tests of installed packages",
     impact: estimates.testsAndBytecode(),
     createdBy: (ins, cmd) =>
@@ -222,6 +230,18 @@ function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
   return out;
 }
 
+/** The largest number below `limit` in an ascending list. */
+function lastBelow(sorted: number[], limit: number): number | undefined {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] < limit) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? sorted[lo - 1] : undefined;
+}
+
 /** Moving the command into the creating RUN: exact only when nothing between the two uses the files. */
 function moveFix(file: Parameters<typeof appendToRun>[0], creator: Instruction, removal: RunCommand, chain: readonly Instruction[]): Fix {
   const text = file.source.text.slice(removal.cmd.span.start, removal.cmd.span.end);
@@ -256,13 +276,30 @@ export default defineCheck({
     const target = ctx.file.target;
     if (!target) return;
     const chain = inheritedInstructions(target);
+    // Where in the chain each kind of target is created, found once per key: asking every earlier instruction
+    // again for every removal is quadratic in a long file.
+    const creators = new Map<string, { all: number[]; notRun: number[] }>();
+    const creatorsOf = (t: Target) => {
+      let found = creators.get(t.key);
+      if (!found) {
+        found = { all: [], notRun: [] };
+        for (const [j, e] of chain.entries()) {
+          if (!t.createdBy(e)) continue;
+          found.all.push(j);
+          if (e.keyword !== "RUN") found.notRun.push(j);
+        }
+        creators.set(t.key, found);
+      }
+      return found;
+    };
     chain.forEach((ins, i) => {
       for (const rc of runCommandsOf(ins)) {
         for (const t of targetsOf(rc, ctx.project)) {
           if (t.createdBy(ins, rc.cmd)) continue; // made by this very RUN: the same layer, nothing left behind
           // A COPY that brought the path beats a RUN that merely names it (pip install -r /tmp/requirements.txt).
-          const earlier = chain.slice(0, i).reverse().filter((e) => t.createdBy(e));
-          const creator = earlier.find((e) => e.keyword !== "RUN") ?? earlier[0];
+          const { all, notRun } = creatorsOf(t);
+          const at = lastBelow(notRun, i) ?? lastBelow(all, i);
+          const creator = at === undefined ? undefined : chain[at];
           if (!creator) continue;
           ctx.report(rc.cmd, {
             message: `removes ${t.what}, which the ${creator.keyword} at line ${creator.line} created: the bytes stay in that layer`,

@@ -8,48 +8,69 @@ function lines(text: string): string[] {
   return out.length === 1 && out[0] === "" ? [] : out;
 }
 
-/** The shortest edit script from a to b. */
+/**
+ * The shortest edit script from a to b, by Myers' linear-space refinement: find the middle snake of an optimal path,
+ * then solve the halves on either side of it. Memory stays linear in the line count; the plain algorithm keeps a
+ * copy of its frontier per edit, gigabytes for a long file with thousands of changed lines.
+ */
 function myers(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        found = true;
-        break;
-      }
-    }
-  }
-  // Walk the trace back from (n, m) to (0, 0).
   const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const vd = trace[d];
-    const k = x - y;
-    const prevK = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]) ? k + 1 : k - 1;
-    const prevX = vd[offset + prevK];
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) ops.push({ kind: " ", line: a[--x] }), y--;
-    if (d > 0) {
-      if (x === prevX) ops.push({ kind: "+", line: b[--y] });
-      else ops.push({ kind: "-", line: a[--x] });
+  const size = a.length + b.length + 3;
+  const forward = new Int32Array(2 * size);
+  const backward = new Int32Array(2 * size);
+
+  /** A snake of an optimal path through a[aLo, aHi) x b[bLo, bHi) that lies half way along it. */
+  const middleSnake = (aLo: number, aHi: number, bLo: number, bHi: number): [number, number, number, number] => {
+    const n = aHi - aLo;
+    const m = bHi - bLo;
+    const delta = n - m;
+    const odd = (delta & 1) !== 0;
+    const off = size;
+    forward[off + 1] = 0;
+    backward[off + 1] = 0;
+    for (let d = 0; d <= Math.ceil((n + m) / 2); d++) {
+      for (let k = -d; k <= d; k += 2) {
+        let x = k === -d || (k !== d && forward[off + k - 1] < forward[off + k + 1]) ? forward[off + k + 1] : forward[off + k - 1] + 1;
+        let y = x - k;
+        const x0 = x;
+        const y0 = y;
+        while (x < n && y < m && a[aLo + x] === b[bLo + y]) x++, y++;
+        forward[off + k] = x;
+        // Overlaps a backward path of d - 1 edits on the same diagonal (backward diagonals count from the end).
+        const r = delta - k;
+        if (odd && r >= -(d - 1) && r <= d - 1 && x + backward[off + r] >= n) return [aLo + x0, bLo + y0, aLo + x, bLo + y];
+      }
+      for (let r = -d; r <= d; r += 2) {
+        let x = r === -d || (r !== d && backward[off + r - 1] < backward[off + r + 1]) ? backward[off + r + 1] : backward[off + r - 1] + 1;
+        let y = x - r;
+        const x0 = x;
+        const y0 = y;
+        while (x < n && y < m && a[aHi - 1 - x] === b[bHi - 1 - y]) x++, y++;
+        backward[off + r] = x;
+        const k = delta - r;
+        if (!odd && k >= -d && k <= d && x + forward[off + k] >= n) return [aHi - x, bHi - y, aHi - x0, bHi - y0];
+      }
     }
-  }
-  return ops.reverse();
+    throw new Error("diff: no middle snake");
+  };
+
+  const solve = (aLo: number, aHi: number, bLo: number, bHi: number): void => {
+    let tail = 0;
+    while (aLo < aHi && bLo < bHi && a[aLo] === b[bLo]) ops.push({ kind: " ", line: a[aLo++] }), bLo++;
+    while (aLo < aHi && bLo < bHi && a[aHi - 1] === b[bHi - 1]) aHi--, bHi--, tail++;
+    if (aLo === aHi) for (let j = bLo; j < bHi; j++) ops.push({ kind: "+", line: b[j] });
+    else if (bLo === bHi) for (let i = aLo; i < aHi; i++) ops.push({ kind: "-", line: a[i] });
+    else {
+      // Both sides differ at both ends, so the path has two edits or more and each half is a smaller problem.
+      const [x, y, u, v] = middleSnake(aLo, aHi, bLo, bHi);
+      solve(aLo, x, bLo, y);
+      for (let i = x; i < u; i++) ops.push({ kind: " ", line: a[i] });
+      solve(u, aHi, v, bHi);
+    }
+    for (let i = 0; i < tail; i++) ops.push({ kind: " ", line: a[aHi + i] });
+  };
+  solve(0, a.length, 0, b.length);
+  return ops;
 }
 
 function range(start: number, length: number): string {

@@ -41,7 +41,7 @@ function gnuDiff(a: string, b: string): string {
   try {
     writeFileSync(join(dir, "a"), a);
     writeFileSync(join(dir, "b"), b);
-    const r = spawnSync("diff", ["-u", "--label", "a/f", "--label", "b/f", join(dir, "a"), join(dir, "b")], { encoding: "utf8" });
+    const r = spawnSync("diff", ["-u", "--minimal", "--label", "a/f", "--label", "b/f", join(dir, "a"), join(dir, "b")], { encoding: "utf8" });
     return r.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -69,6 +69,21 @@ describe("unifiedDiff", () => {
 
   it("marks a missing newline at the end of a file", () => {
     assert.equal(unifiedDiff("x\n", "x", "a/f", "b/f"), "--- a/f\n+++ b/f\n@@ -1 +1 @@\n-x\n+x\n\\ No newline at end of file\n");
+  });
+
+  it("stays minimal on long texts with many changes (the halves of the linear-space search meet correctly)", () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let round = 0; round < 4; round++) {
+      const a = Array.from({ length: 1500 + rand(1500) }, () => `${rand(40)}\n`);
+      const b = a.filter(() => rand(10) !== 0).flatMap((line) => (rand(8) === 0 ? [`new ${rand(40)}\n`, line] : [line]));
+      const oldText = a.join("");
+      const newText = b.join("");
+      const patch = unifiedDiff(oldText, newText, "a/f", "b/f");
+      assert.equal(applyPatch(oldText, patch), newText);
+      const count = (p: string) => p.split("\n").filter((l) => /^[+-](?![+-]{2} )/.test(l)).length;
+      assert.equal(count(patch), count(gnuDiff(oldText, newText)), `round ${round}`);
+    }
   });
 
   it("agrees with GNU diff and round-trips on random edits", () => {
