@@ -17,6 +17,12 @@ const P3 = 0xc2b2ae3d | 0;
 const P4 = 0x27d4eb2f | 0;
 const P5 = 0x165667b1 | 0;
 const STRIPE = 16;
+
+/** xxHash32's round: one 4-byte word into one lane. */
+function round(lane: number, word: number): number {
+  const v = (lane + Math.imul(word, P2)) | 0;
+  return Math.imul((v << 13) | (v >>> 19), P1);
+}
 /** Bytes at each end of a file that its probe reads. */
 export const PROBE_EDGE = 2 * STRIPE;
 
@@ -78,22 +84,39 @@ export class ContentHash {
   }
 
   /**
-   * A stand-in for the hash of bytes[start, end), which must hold more than 2 * PROBE_EDGE bytes: the
-   * hash of its first and last PROBE_EDGE bytes, with its length. Equal contents have equal probes,
-   * so a file whose probe no other file shares has no copy, and its full hash is never needed.
+   * A stand-in for the hash of bytes[start, end), which must hold more than 2 * PROBE_EDGE bytes: a
+   * 32-bit hash of its first and last PROBE_EDGE bytes and its length. Equal contents have equal
+   * probes, so a file whose probe no other file shares has no copy, and its full hash is never needed.
    */
   static probe(bytes: Uint8Array, start: number, end: number): number {
     return ContentHash.probeOfEdges(viewOf(bytes), start, end - PROBE_EDGE, end - start);
   }
 
-  /** The probe of a `size`-byte content whose first and last PROBE_EDGE bytes are at `head` and `tail` of `dv`. */
+  /**
+   * The probe of a `size`-byte content whose first and last PROBE_EDGE bytes are at `head` and `tail`
+   * of `dv`: the four lanes over both edges, then xxHash32's finish with the size, all in locals
+   * (one probe per file: no hash state to reset and write back).
+   */
   static probeOfEdges(dv: DataView, head: number, tail: number, size: number): number {
-    const h = scratch;
-    h.reset();
-    h.total = size;
-    h.stripes(dv, head, head + PROBE_EDGE);
-    h.stripes(dv, tail, tail + PROBE_EDGE);
-    return h.finish(dv, 0, 0);
+    let v1 = (P1 + P2) | 0;
+    let v2 = P2;
+    let v3 = 0;
+    let v4 = -P1 | 0;
+    for (let k = 0; k < 2 * PROBE_EDGE; k += STRIPE) {
+      const i = k < PROBE_EDGE ? head + k : tail + k - PROBE_EDGE;
+      v1 = round(v1, dv.getInt32(i, true));
+      v2 = round(v2, dv.getInt32(i + 4, true));
+      v3 = round(v3, dv.getInt32(i + 8, true));
+      v4 = round(v4, dv.getInt32(i + 12, true));
+    }
+    let h = (((v1 << 1) | (v1 >>> 31)) + ((v2 << 7) | (v2 >>> 25)) + ((v3 << 12) | (v3 >>> 20)) + ((v4 << 18) | (v4 >>> 14)) + size) | 0;
+    // Sizes beyond 2^32 still differ.
+    h ^= (size / 0x100000000) | 0;
+    h ^= h >>> 15;
+    h = Math.imul(h, P2);
+    h ^= h >>> 13;
+    h = Math.imul(h, P3);
+    return h ^ (h >>> 16);
   }
 
   /** Runs whole stripes from `at`; returns where the unstriped rest begins. */
@@ -104,14 +127,10 @@ export class ContentHash {
     let v4 = this.v4;
     let i = at;
     for (; i + STRIPE <= end; i += STRIPE) {
-      v1 = (v1 + Math.imul(dv.getInt32(i, true), P2)) | 0;
-      v1 = Math.imul((v1 << 13) | (v1 >>> 19), P1);
-      v2 = (v2 + Math.imul(dv.getInt32(i + 4, true), P2)) | 0;
-      v2 = Math.imul((v2 << 13) | (v2 >>> 19), P1);
-      v3 = (v3 + Math.imul(dv.getInt32(i + 8, true), P2)) | 0;
-      v3 = Math.imul((v3 << 13) | (v3 >>> 19), P1);
-      v4 = (v4 + Math.imul(dv.getInt32(i + 12, true), P2)) | 0;
-      v4 = Math.imul((v4 << 13) | (v4 >>> 19), P1);
+      v1 = round(v1, dv.getInt32(i, true));
+      v2 = round(v2, dv.getInt32(i + 4, true));
+      v3 = round(v3, dv.getInt32(i + 8, true));
+      v4 = round(v4, dv.getInt32(i + 12, true));
     }
     this.v1 = v1;
     this.v2 = v2;

@@ -36,7 +36,7 @@ export type Compression = "gzip" | "zstd" | "none";
  * files, size) another file shares. Captured files are here too, already hashed (offset -1).
  */
 export interface Deferred {
-  /** Files probed as they passed, where their bytes start in the file, and their probes' low 32 bits. */
+  /** Files probed as they passed, where their bytes start in the file, and their probes. */
   entries: LayerEntry[];
   offsets: Float64Array;
   probes: Int32Array;
@@ -163,7 +163,7 @@ export class LayerReader implements EntrySink {
     const entry = this.current!;
     if (this.probeAt >= 0) {
       if (end - start === entry.size) {
-        this.defer(entry, this.probeAt, ContentHash.probe(chunk, start, end) | 0);
+        this.defer(entry, this.probeAt, ContentHash.probe(chunk, start, end));
         this.probeAt = -1;
       } else this.edges.update(chunk, start, end);
       return;
@@ -183,7 +183,7 @@ export class LayerReader implements EntrySink {
     const entry = this.current;
     if (!entry) return;
     if (this.probeAt >= 0) {
-      this.defer(entry, this.probeAt, this.edges.digest() | 0);
+      this.defer(entry, this.probeAt, this.edges.digest());
       this.probeAt = -1;
     }
     if (this.split) {
@@ -194,7 +194,7 @@ export class LayerReader implements EntrySink {
       const content = Buffer.concat(this.captureParts);
       this.captured.set(entry.path, content);
       if (this.deferred && content.length >= DEFER_BYTES) this.deferLarge(entry, -1);
-      else if (this.deferred && content.length > PROBE_BYTES) this.defer(entry, -1, ContentHash.probe(content, 0, content.length) | 0);
+      else if (this.deferred && content.length > PROBE_BYTES) this.defer(entry, -1, ContentHash.probe(content, 0, content.length));
     }
     this.current = undefined;
     this.captureParts = undefined;

@@ -120,7 +120,7 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
       else if (e.size > PROBE_BYTES && e.hash !== undefined) hashedSizes.add(e.size);
     }
   }
-  // Probes are compared by their low 32 bits: bits that collide only cost a read.
+  // Probes are 32-bit: files whose probes collide by chance only cost a read.
   const keys = new Int32Array(tables.reduce((n, t) => n + t.probes.length, 0));
   let n = 0;
   for (const t of tables) {
