@@ -38,7 +38,8 @@ export interface EntrySink {
 
 /**
  * Called for each entry; returning undefined skips its content. May throw to reject the archive.
- * The header object is the parser's own, overwritten by the next entry: copy what is kept.
+ * The header object is the parser's own, overwritten by the next entry: copy what is kept (mode, uid
+ * and gid are read from the header block when asked for, so only during the call).
  */
 export type EntryHandler = (header: TarHeader) => EntrySink | undefined;
 
@@ -70,6 +71,34 @@ function typeOf(code: number): TarType {
   }
 }
 
+/** The parser's header: mode, uid and gid are read from the block only when asked for (no hot path does). */
+class Header implements TarHeader {
+  name = "";
+  type: TarType = "file";
+  size = 0;
+  linkname = "";
+  plain = false;
+  dirLength = -1;
+  sameDir = false;
+  /** The header block, valid while the entry's handler runs. */
+  block: Buffer = Buffer.alloc(0);
+  at = 0;
+  paxUid: number | undefined = undefined;
+  paxGid: number | undefined = undefined;
+
+  get mode(): number {
+    return readNumber(this.block, this.at + 100, 8) & 0o7777;
+  }
+
+  get uid(): number {
+    return this.paxUid ?? readNumber(this.block, this.at + 108, 8);
+  }
+
+  get gid(): number {
+    return this.paxGid ?? readNumber(this.block, this.at + 116, 8);
+  }
+}
+
 type State = "header" | "content" | "padding" | "meta" | "ended";
 
 export class TarParser {
@@ -86,7 +115,7 @@ export class TarParser {
   /** Whether `pax` holds records for the next entry, and whether `globalPax` holds any. */
   private localPax = false;
   private hasGlobalPax = false;
-  private readonly h: TarHeader = { name: "", type: "file", size: 0, mode: 0, uid: 0, gid: 0, linkname: "", plain: false, dirLength: -1, sameDir: false };
+  private readonly h = new Header();
   /** The names of this header and the previous one, read from their blocks, in turn. */
   private names = [Buffer.alloc(NAME_BYTES), Buffer.alloc(NAME_BYTES)];
   private nameIndex = 0;
@@ -212,9 +241,10 @@ export class TarParser {
     header.type = typeOf(typeCode);
     header.linkname = this.longLink ?? paxLink ?? (buf[at + 157] === 0 ? "" : readString(buf, at + 157, 100));
     header.size = (hasPax ? this.paxNumber("size") : undefined) ?? size;
-    header.mode = readNumber(buf, at + 100, 8) & 0o7777;
-    header.uid = (hasPax ? this.paxNumber("uid") : undefined) ?? readNumber(buf, at + 108, 8);
-    header.gid = (hasPax ? this.paxNumber("gid") : undefined) ?? readNumber(buf, at + 116, 8);
+    header.block = buf;
+    header.at = at;
+    header.paxUid = hasPax ? this.paxNumber("uid") : undefined;
+    header.paxGid = hasPax ? this.paxNumber("gid") : undefined;
     this.longName = undefined;
     this.longLink = undefined;
     if (this.localPax) {
