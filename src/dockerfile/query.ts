@@ -89,17 +89,28 @@ export function envAt(stage: Stage, before: Instruction | undefined, name: strin
 export function commandEnv(rc: RunCommand, name: string): string | undefined {
   const inv = invocation(rc.cmd);
   if (name in inv.env) return inv.env[name];
-  let exported: string | undefined;
-  for (const other of rc.ins.shell?.commands ?? []) {
-    if (other.span.start >= rc.cmd.span.start) break;
+  const exported = exportsOf(rc.ins).get(name);
+  let value: string | undefined;
+  if (exported) for (const e of exported) if (e.index < rc.cmd.span.start) value = e.value;
+  return value ?? envAt(rc.stage, rc.ins, name);
+}
+
+// The `export NAME=value` commands of a RUN, by name (index: where the export starts), gathered once per RUN.
+const exportsOf = perObject((ins: Instruction): Map<string, Array<{ index: number; value: string }>> => {
+  const out = new Map<string, Array<{ index: number; value: string }>>();
+  for (const other of ins.shell?.commands ?? []) {
     if (other.name !== "export") continue;
     for (const w of other.words.slice(1)) {
       const eq = w.text.indexOf("=");
-      if (eq > 0 && w.text.slice(0, eq) === name) exported = w.text.slice(eq + 1);
+      if (eq <= 0) continue;
+      const name = w.text.slice(0, eq);
+      let list = out.get(name);
+      if (!list) out.set(name, (list = []));
+      list.push({ index: other.span.start, value: w.text.slice(eq + 1) });
     }
   }
-  return exported ?? envAt(rc.stage, rc.ins, name);
-}
+  return out;
+});
 
 /** Expands $VAR and ${VAR} with the ENV/ARG values in scope; unknown variables stay as written. */
 export function expandVars(stage: Stage, before: Instruction | undefined, text: string): string {

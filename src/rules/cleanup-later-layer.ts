@@ -1,6 +1,7 @@
 import { posix } from "node:path";
 import type { Instruction, SimpleCommand } from "../dockerfile/model.js";
 import { inheritedInstructions, type RunCommand } from "../dockerfile/query.js";
+import { perObject, perObjectPair } from "../memo.js";
 import { normalizeDistName, type ProjectContext } from "../project/context.js";
 import { flagValue, invocation } from "../shell/invocation.js";
 import { systemPackageOp, type SystemManager } from "../shell/packages.js";
@@ -36,22 +37,36 @@ const packageCommand = (rc: RunCommand): PackageCommand | undefined => {
   return op ? { ...rc, op } : undefined;
 };
 
-/** Commands of an instruction that may have made something: all of an earlier RUN, those before `cmd` in its own RUN. */
-function commandsBefore(ins: Instruction, cmd?: SimpleCommand): RunCommand[] {
-  return runCommandsOf(ins).filter((rc) => !cmd || rc.cmd.span.start < cmd.span.start);
+// Per RUN and build context: where the first command that made each kind of target starts.
+const firstMade = perObjectPair((_ins: Instruction, _project: ProjectContext) => new Map<string, number>());
+
+/**
+ * Did a command of a RUN make the target: any command of an earlier RUN, one before `cmd` in its own RUN? Each
+ * target kind is looked for once per RUN: a removal asks about every command before it, quadratic in a long RUN.
+ */
+function madeInRun(target: { key: string }, project: ProjectContext, ins: Instruction, cmd: SimpleCommand | undefined, made: (rc: RunCommand) => boolean): boolean {
+  if (ins.keyword !== "RUN" || !ins.shell || !ins.stage) return false;
+  const memo = firstMade(ins, project);
+  let at = memo.get(target.key);
+  if (at === undefined) {
+    const stage = ins.stage;
+    at = ins.shell.commands.find((c) => made({ ins, cmd: c, stage }))?.span.start ?? Infinity;
+    memo.set(target.key, at);
+  }
+  return at < (cmd?.span.start ?? Infinity);
 }
 
-function systemCacheTarget(family: "apt" | "apk" | "rpm" | "zypper", impact: Impact, what: string): Target {
-  return {
-    key: `system:${family}`,
-    what,
-    impact,
-    createdBy: (ins, cmd) =>
-      commandsBefore(ins, cmd).some((rc) => {
-        const pc = packageCommand(rc);
-        return pc !== undefined && managerFamily(pc.op.manager) === family && fillsCache(pc.op) && !cacheHandled(pc);
-      }),
-  };
+/** A target that only RUN commands make: `made` tells whether one command did. */
+function commandTarget(key: string, what: string, impact: Impact, project: ProjectContext, made: (rc: RunCommand) => boolean): Target {
+  const target: Target = { key, what, impact, createdBy: (ins, cmd) => madeInRun(target, project, ins, cmd, made) };
+  return target;
+}
+
+function systemCacheTarget(family: "apt" | "apk" | "rpm" | "zypper", impact: Impact, what: string, project: ProjectContext): Target {
+  return commandTarget(`system:${family}`, what, impact, project, (rc) => {
+    const pc = packageCommand(rc);
+    return pc !== undefined && managerFamily(pc.op.manager) === family && fillsCache(pc.op) && !cacheHandled(pc);
+  });
 }
 
 const SYSTEM_CACHES: Array<{ family: "apt" | "apk" | "rpm" | "zypper"; manager: SystemManager; impact: () => Impact; what: string }> = [
@@ -62,12 +77,8 @@ const SYSTEM_CACHES: Array<{ family: "apt" | "apk" | "rpm" | "zypper"; manager: 
 ];
 
 function toolCacheTarget(cache: ToolCache, project: ProjectContext): Target {
-  return {
-    key: `tool:${cache.tool}`,
-    what: `the ${cache.tool} cache`,
-    impact: cache.tool === "conda" ? estimates.condaCache() : cache.tool === "pip" ? estimates.pipCache(project.dependencies().size) : estimates.toolCache(cache.tool, project.dependencies().size),
-    createdBy: (ins, cmd) => commandsBefore(ins, cmd).some((rc) => cacheLeft(rc, cache) !== undefined),
-  };
+  const impact = cache.tool === "conda" ? estimates.condaCache() : cache.tool === "pip" ? estimates.pipCache(project.dependencies().size) : estimates.toolCache(cache.tool, project.dependencies().size);
+  return commandTarget(`tool:${cache.tool}`, `the ${cache.tool} cache`, impact, project, (rc) => cacheLeft(rc, cache) !== undefined);
 }
 
 /** Absolute cache directories in the environment of a RUN command, for matching a removal path. */
@@ -113,6 +124,47 @@ function writtenPaths(rc: RunCommand): string[] {
   return ["--target", "-t", "--prefix", "--root"].flatMap((f) => flagValue(op.args, f)?.value ?? []);
 }
 
+/** What each RUN's commands made, gathered once per RUN: a removal asks about every command before it. */
+const madeIndex = perObject((ins: Instruction) => {
+  // Where each path was first made, the same sorted by path (to find what was made below a path), the first install.
+  const first = new Map<string, number>();
+  let firstInstall = Infinity;
+  for (const c of ins.shell?.commands ?? []) {
+    if (firstInstall === Infinity && systemPackageOp(c)?.action === "install") firstInstall = c.span.start;
+    for (const m of madePaths(c, ins)) if (!first.has(m)) first.set(m, c.span.start);
+  }
+  const sorted = [...first].map(([path, start]) => ({ path, start })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { first, sorted, firstInstall };
+});
+
+/** The first entry whose path sorts at or after `path`. */
+function lowerBound(sorted: Array<{ path: string }>, path: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid].path < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The absolute paths a command may have written, resolved once per command: every removal asks about every command
+ * before it. Empty for commands that create nothing.
+ */
+const madePaths = perObjectPair((cmd: SimpleCommand, ins: Instruction): string[] => {
+  const rc: RunCommand = { cmd, ins, stage: ins.stage! };
+  if (NON_CREATORS.has(invocation(cmd).tool)) return [];
+  const out: string[] = [];
+  for (const text of writtenPaths(rc)) {
+    if (text.startsWith("-") || !(text.startsWith("/") || text.startsWith("~") || text.startsWith("./"))) continue;
+    const made = resolvePath(rc.stage, rc.ins, text);
+    if (!made.includes("$")) out.push(made);
+  }
+  return out;
+});
+
 function pathTarget(path: string, project: ProjectContext): Target {
   const docs = /^\/usr\/share\/(doc|man|info|locale)(\/|$)|^\/var\/log(\/|$)/.test(path);
   return {
@@ -121,19 +173,40 @@ function pathTarget(path: string, project: ProjectContext): Target {
     impact: { basis: `the earlier layer keeps every byte under ${path}; a later RUN only hides them behind a whiteout` },
     createdBy: (ins, cmd) => {
       if (ins.keyword === "COPY" || ins.keyword === "ADD") return copyCreated(ins, path, project);
-      return commandsBefore(ins, cmd).some((rc) => {
-        if (docs && systemPackageOp(rc.cmd)?.action === "install") return true;
-        if (NON_CREATORS.has(invocation(rc.cmd).tool)) return false;
-        return writtenPaths(rc).some((text) => {
-          if (text.startsWith("-") || !(text.startsWith("/") || text.startsWith("~") || text.startsWith("./"))) return false;
-          const made = resolvePath(rc.stage, rc.ins, text);
-          if (made.includes("$")) return false;
-          return within(made, path) || (within(path, made) && !SYSTEM_DIRS.has(made));
-        });
-      });
+      if (ins.keyword !== "RUN" || !ins.stage) return false;
+      const before = cmd ? cmd.span.start : Infinity;
+      const made = madeIndex(ins);
+      if (docs && made.firstInstall < before) return true;
+      // Made at the path, or at a directory above it that is not a system directory...
+      for (let dir = path; ; dir = dir.slice(0, dir.lastIndexOf("/")) || "/") {
+        const at = made.first.get(dir);
+        if (at !== undefined && at < before && (dir === path || !SYSTEM_DIRS.has(dir))) return true;
+        if (dir === "/") break;
+      }
+      // ...or somewhere below it.
+      const prefix = `${path}/`;
+      for (let i = lowerBound(made.sorted, prefix); i < made.sorted.length && made.sorted[i].path.startsWith(prefix); i++) {
+        if (made.sorted[i].start < before) return true;
+      }
+      return false;
     },
   };
 }
+
+/** Per RUN: where each package was first installed (and kept), by package manager family. */
+const installedIn = perObject((ins: Instruction) => {
+  const out = new Map<string, number>();
+  if (ins.keyword !== "RUN" || !ins.stage) return out;
+  for (const rc of runCommandsOf(ins)) {
+    const pc = packageCommand(rc);
+    if (!pc || pc.op.action !== "install") continue;
+    const family = managerFamily(pc.op.manager);
+    for (const n of [...installedNames(pc.op), apkVirtual(pc.op)]) {
+      if (n !== undefined && !out.has(`${family}:${n}`) && !removedInSameRun(pc, n)) out.set(`${family}:${n}`, rc.cmd.span.start);
+    }
+  }
+  return out;
+});
 
 function packagesTarget(family: string, names: string[]): Target {
   const tools = names.map(toolchainKind);
@@ -145,17 +218,34 @@ function packagesTarget(family: string, names: string[]): Target {
     key: `packages:${family}:${names.join(",")}`,
     what: names.join(", "),
     impact,
-    createdBy: (ins, cmd) =>
-      commandsBefore(ins, cmd).some((rc) => {
-        const pc = packageCommand(rc);
-        if (!pc || pc.op.action !== "install" || managerFamily(pc.op.manager) !== family) return false;
-        const installed = [...installedNames(pc.op), apkVirtual(pc.op)].filter((n): n is string => n !== undefined);
-        return names.some((n) => installed.includes(n) && !removedInSameRun(pc, n));
-      }),
+    createdBy: (ins, cmd) => {
+      const installed = installedIn(ins);
+      const before = cmd?.span.start ?? Infinity;
+      return names.some((n) => (installed.get(`${family}:${n}`) ?? Infinity) < before);
+    },
   };
 }
 
 const PIP_ITSELF = new Set(["pip", "setuptools", "wheel"]);
+
+/** Per RUN: where each distribution was first named by an install (venv creation names pip's own), and the first requirements install. */
+const distributionsIn = perObject((ins: Instruction) => {
+  const named = new Map<string, number>();
+  let requirements = Infinity;
+  for (const cmd of ins.keyword === "RUN" ? (ins.shell?.commands ?? []) : []) {
+    const at = cmd.span.start;
+    const inv = invocation(cmd);
+    if (inv.tool === "venv" || inv.tool === "virtualenv") for (const n of PIP_ITSELF) if (!named.has(n)) named.set(n, at);
+    const op = pythonOp(cmd);
+    if (!op || !isDependencyInstall(op)) continue;
+    for (const t of op.targets) {
+      const n = normalizeDistName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(t.text)?.[0] ?? "");
+      if (!named.has(n)) named.set(n, at);
+    }
+    if (requirements === Infinity && requirementFiles(op).length > 0) requirements = at;
+  }
+  return { named, requirements };
+});
 
 function distributionsTarget(names: string[], project: ProjectContext): Target {
   const wanted = names.map(normalizeDistName);
@@ -163,30 +253,20 @@ function distributionsTarget(names: string[], project: ProjectContext): Target {
     key: `distributions:${wanted.join(",")}`,
     what: names.join(", "),
     impact: { basis: `the files of ${names.join(", ")} stay in the layer that installed them; uninstalling later only hides them` },
-    createdBy: (ins, cmd) =>
-      commandsBefore(ins, cmd).some((rc) => {
-        const inv = invocation(rc.cmd);
-        if ((inv.tool === "venv" || inv.tool === "virtualenv") && wanted.some((n) => PIP_ITSELF.has(n))) return true;
-        const op = pythonOp(rc.cmd);
-        if (!op || !isDependencyInstall(op)) return false;
-        const named = op.targets.map((t) => normalizeDistName(/^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(t.text)?.[0] ?? ""));
-        if (wanted.some((n) => named.includes(n))) return true;
-        return requirementFiles(op).length > 0 && wanted.some((n) => !PIP_ITSELF.has(n) && project.dependencies().has(n));
-      }),
+    createdBy: (ins, cmd) => {
+      const { named, requirements } = distributionsIn(ins);
+      const before = cmd?.span.start ?? Infinity;
+      if (wanted.some((n) => (named.get(n) ?? Infinity) < before)) return true;
+      return requirements < before && wanted.some((n) => !PIP_ITSELF.has(n) && project.dependencies().has(n));
+    },
   };
 }
 
-function bytecodeTarget(): Target {
-  return {
-    key: "bytecode",
-    what: "bytecode and tests of installed packages",
-    impact: estimates.testsAndBytecode(),
-    createdBy: (ins, cmd) =>
-      commandsBefore(ins, cmd).some((rc) => {
-        const op = pythonOp(rc.cmd);
-        return op !== undefined && op.tool !== "conda" && isDependencyInstall(op);
-      }),
-  };
+function bytecodeTarget(project: ProjectContext): Target {
+  return commandTarget("bytecode", "bytecode and tests of installed packages", estimates.testsAndBytecode(), project, (rc) => {
+    const op = pythonOp(rc.cmd);
+    return op !== undefined && op.tool !== "conda" && isDependencyInstall(op);
+  });
 }
 
 /** What a command removes, as targets; empty when it removes nothing we can attribute. */
@@ -200,14 +280,14 @@ function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
   if (op?.action === "clean") {
     const family = managerFamily(op.manager);
     const known = SYSTEM_CACHES.find((c) => c.family === family);
-    if (known && family !== "apt") out.push(systemCacheTarget(family, known.impact(), known.what));
+    if (known && family !== "apt") out.push(systemCacheTarget(family, known.impact(), known.what, project));
   }
   const py = pythonOp(rc.cmd);
   if (py?.tool === "pip" && py.action === "uninstall" && py.targets.length > 0) out.push(distributionsTarget(py.targets.map((t) => t.text), project));
   for (const cache of TOOL_CACHES) if (cache.cleans(rc.cmd)) out.push(toolCacheTarget(cache, project));
   const inv = invocation(rc.cmd);
   if (inv.tool === "find" && inv.args.some((w) => w.text === "-delete" || w.text === "-exec") && inv.args.some((w, i) => /^-i?name$/.test(inv.args[i - 1]?.text ?? "") && /pyc|__pycache__|^tests?$/.test(w.text))) {
-    out.push(bytecodeTarget());
+    out.push(bytecodeTarget(project));
   }
   const home = homeFor(rc);
   for (const pattern of removedPaths(rc.cmd)) {
@@ -215,7 +295,7 @@ function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
     if (path.includes("$") || path === "/") continue;
     const system = SYSTEM_CACHES.find((c) => cacheDirs(c.manager).some((d) => removalCovers(path, d, home) || within(path, d)));
     if (system) {
-      out.push(systemCacheTarget(system.family, system.impact(), system.what));
+      out.push(systemCacheTarget(system.family, system.impact(), system.what, project));
       continue;
     }
     const tool = TOOL_CACHES.find((cache) => {

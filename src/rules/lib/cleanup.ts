@@ -1,5 +1,6 @@
 import type { Instruction, SimpleCommand } from "../../dockerfile/model.js";
 import { homeOf, userAt, type RunCommand } from "../../dockerfile/query.js";
+import { perObject } from "../../memo.js";
 import { invocation } from "../../shell/invocation.js";
 
 /** `find` tests and actions that still remove everything under the starting points. */
@@ -38,13 +39,28 @@ export function removalCovers(pattern: string, dir: string, home = "/root"): boo
   return d === p || d.startsWith(p + "/");
 }
 
+const lastMatches = perObject((_ins: Instruction) => new Map<string, number>());
+
+/**
+ * Where the last command of a RUN that passes `test` starts (-1 when none). `key` names the test: each is run over a
+ * RUN's commands once, as "does a later command of this RUN ..." is asked for every command, which is quadratic in a
+ * RUN of thousands of commands.
+ */
+export function lastCommandStart(ins: Instruction, key: string, test: (c: SimpleCommand) => boolean): number {
+  const memo = lastMatches(ins);
+  let at = memo.get(key);
+  if (at === undefined) {
+    at = -1;
+    for (const c of ins.shell?.commands ?? []) if (test(c)) at = c.span.start;
+    memo.set(key, at);
+  }
+  return at;
+}
+
 /** Does the same RUN remove `dir` after the given command (or anywhere, when `after` is undefined)? */
 export function removedLater(ins: Instruction, dir: string, after?: SimpleCommand, home = "/root"): boolean {
-  for (const c of ins.shell?.commands ?? []) {
-    if (after && c.span.start <= after.span.start) continue;
-    if (removedPaths(c).some((p) => removalCovers(p, dir, home))) return true;
-  }
-  return false;
+  const last = lastCommandStart(ins, `removes\n${dir}\n${home}`, (c) => removedPaths(c).some((p) => removalCovers(p, dir, home)));
+  return last > (after?.span.start ?? -1);
 }
 
 /** The home directory RUN commands of this command's stage use. */

@@ -3,7 +3,7 @@ import { cacheMountCovers, commandEnv, commandsIn, expandVars, type RunCommand }
 import { flagValue, hasFlag, invocation } from "../../shell/invocation.js";
 import { isDependencyInstall, pythonOp, type PythonOp } from "../../shell/python.js";
 import type { CheckContext, Fix, Impact } from "../types.js";
-import { homeFor, laterInRun, removalCovers, removedPaths } from "./cleanup.js";
+import { homeFor, lastCommandStart, removalCovers, removedPaths } from "./cleanup.js";
 
 /** A Python tool's download cache: which commands fill it, where it lives, what turns it off or cleans it. */
 export interface ToolCache {
@@ -99,7 +99,8 @@ export const TOOL_CACHES = [PIP_CACHE, UV_CACHE, POETRY_CACHE, PIPENV_CACHE, CON
 /** Does a later command of the RUN remove `dir`? Removal paths may use ENV/ARG variables (`rm -rf $POETRY_CACHE_DIR`). */
 function removedAfter(rc: RunCommand, dir: string): boolean {
   const home = homeFor(rc);
-  return laterInRun(rc).some((c) => removedPaths(c).some((p) => removalCovers(expandVars(rc.stage, rc.ins, p), dir, home)));
+  const test = (c: SimpleCommand) => removedPaths(c).some((p) => removalCovers(expandVars(rc.stage, rc.ins, p), dir, home));
+  return lastCommandStart(rc.ins, `removes, variables expanded\n${dir}\n${home}`, test) > rc.cmd.span.start;
 }
 
 /**
@@ -112,7 +113,7 @@ export function cacheLeft(rc: RunCommand, cache: ToolCache): { op: PythonOp; dir
   const dirs = cache.dirs(rc, op);
   if (dirs.every((d) => cacheMountCovers(rc.ins, d, rc.stage))) return undefined;
   if (dirs.every((d) => removedAfter(rc, d))) return undefined;
-  if (laterInRun(rc).some((c) => cache.cleans(c))) return undefined;
+  if (lastCommandStart(rc.ins, `cleans\n${cache.tool}`, (c) => cache.cleans(c)) > rc.cmd.span.start) return undefined;
   return { op, dirs };
 }
 
