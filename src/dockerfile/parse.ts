@@ -1,5 +1,6 @@
 import { leadingFlags, parseJsonArray, splitQuotedWords, splitWords, unquote, type RawWord } from "./arguments.js";
 import { joinContinuations, scanDockerfile, type InstructionSyntax, type LogicalLine } from "./syntax.js";
+import { InputError } from "../errors.js";
 import { parseShell, type OffsetMap, type ShellScript } from "../shell/parser.js";
 import { SourceText, type Span } from "../text/source.js";
 import type {
@@ -21,6 +22,13 @@ const KEYWORDS = new Set([
 ]);
 
 const JSON_FORM = new Set(["RUN", "CMD", "ENTRYPOINT", "COPY", "ADD", "SHELL", "VOLUME"]);
+
+/**
+ * Real Dockerfiles have a handful of stages, rarely a few dozen. Questions about a stage look through the stages it
+ * builds on, so thousands of stages built on one another cost time and memory that grow with their square: such a
+ * file is refused as input, not half-analysed or left to exhaust the memory.
+ */
+export const MAX_STAGES = 256;
 
 /** Instructions whose leading `--name=value` words are options of the instruction, not arguments. */
 const FLAGGED = new Set(["FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"]);
@@ -71,6 +79,7 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
       continue;
     }
     if (keyword === "FROM") {
+      if (stages.length === MAX_STAGES) throw new InputError(`${path}: more than ${MAX_STAGES} build stages, more than whittle analyses`);
       current = makeStage(ins, stages, globalArgs, problems);
       stages.push(current);
       ins.stage = current;

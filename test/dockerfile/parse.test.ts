@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { parseDockerfile } from "../../src/dockerfile/parse.js";
+import { MAX_STAGES, parseDockerfile } from "../../src/dockerfile/parse.js";
+import { InputError } from "../../src/errors.js";
 import { envAt, startCommand } from "../../src/dockerfile/query.js";
 
 describe("Dockerfile model", () => {
@@ -34,6 +35,12 @@ describe("Dockerfile model", () => {
     assert.equal(m.target?.name, "build");
     const missing = parseDockerfile("Dockerfile", multi, { target: "nope" });
     assert.match(missing.problems[0].message, /target stage "nope" not found/);
+  });
+
+  it("refuses more build stages than it analyses, as input (exit 2), not as a finding", () => {
+    const chain = (n: number) => Array.from({ length: n }, (_, i) => (i === 0 ? "FROM python:3.12-slim AS s0\n" : `FROM s${i - 1} AS s${i}\nENV V${i}=${i}\n`)).join("");
+    assert.equal(parseDockerfile("Dockerfile", chain(MAX_STAGES)).stages.length, MAX_STAGES);
+    assert.throws(() => parseDockerfile("Dockerfile", chain(MAX_STAGES + 1)), (err: Error) => err instanceof InputError && /more than 256 build stages/.test(err.message));
   });
 
   it("resolves ENV through FROM <stage> chains", () => {
