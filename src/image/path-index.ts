@@ -80,12 +80,14 @@ export class PathIndex {
   private lastDirPath = "";
   private lastDir: FsNode | undefined;
   private everything: FsNode[] | undefined;
+  private everyDir: FsNode[] | undefined;
 
   /** Applies one layer's entries on top of what is there. */
   apply(layer: number, entries: LayerEntry[]): LayerChanges {
     const changes: LayerChanges = { added: 0, modified: 0, removed: 0, hardlinks: 0, symlinks: 0, bytes: 0 };
     this.lastDir = undefined;
     this.everything = undefined;
+    this.everyDir = undefined;
     for (const e of entries) {
       if (e.kind === "whiteout") {
         const node = this.get(e.path);
@@ -155,15 +157,28 @@ export class PathIndex {
   walk(from: FsNode = this.root): FsNode[] {
     if (from === this.root && this.everything) return this.everything;
     const out: FsNode[] = [];
+    const dirs: FsNode[] = [];
     const stack: FsNode[] = [from];
     while (stack.length) {
       const node = stack.pop()!;
+      if (node.children) {
+        for (const c of node.children.values()) stack.push(c);
+        if (node !== from) dirs.push(node);
+      }
       if (node !== from) out.push(node);
-      if (node.children) for (const c of node.children.values()) stack.push(c);
     }
     // Analyses walk the final tree several times; it only changes when a layer is applied.
-    if (from === this.root) this.everything = out;
+    if (from === this.root) {
+      this.everything = out;
+      this.everyDir = dirs;
+    }
     return out;
+  }
+
+  /** The visible directories (the root aside), in walk() order: a pass over them need not read every file's node. */
+  directories(): FsNode[] {
+    if (!this.everyDir) this.walk();
+    return this.everyDir!;
   }
 
   /** The symlinks the final filesystem holds. */

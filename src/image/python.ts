@@ -74,7 +74,7 @@ export function analyzePython(view: ImageView): PythonInfo {
     }
   };
   visit(index.root);
-  for (const node of index.walk()) if (node.children) visit(node);
+  for (const dir of index.directories()) visit(dir);
 
   const venvs = venvCfgs.map((cfg) => readVenv(view, cfg)).sort((a, b) => (a.path < b.path ? -1 : 1));
   const inVenv = (path: string) => venvs.find((v) => path.startsWith(`${v.path}/`))?.path;
