@@ -1,3 +1,4 @@
+import { partitionPoint } from "../text/order.js";
 import type { TextEdit } from "../rules/types.js";
 
 export interface ApplyResult {
@@ -39,16 +40,7 @@ export function applyFixes(text: string, fixes: TextEdit[][]): { text: string; a
   // against the few neighbours a binary search finds, as a long file can carry thousands of fixes.
   const taken: Array<[number, number]> = [];
   const applied: number[] = [];
-  const firstStartAfter = (at: number) => {
-    let lo = 0;
-    let hi = taken.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (taken[mid][0] <= at) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const firstStartAfter = (at: number) => partitionPoint(taken.length, (i) => taken[i][0] > at);
   const overlaps = (e: TextEdit) => {
     for (let i = firstStartAfter(Math.max(e.start, e.end)) - 1; i >= 0; i--) {
       const [s, t] = taken[i];

@@ -4,7 +4,7 @@ import type { ResolvedConfig } from "../config.js";
 import type { ProjectContext } from "../project/context.js";
 import type { Check, CheckContext, Finding, ReportOptions } from "../rules/types.js";
 import type { Span } from "../text/source.js";
-import { byCodeUnit } from "../text/order.js";
+import { byCodeUnit, partitionPoint } from "../text/order.js";
 
 export interface LintInput {
   path: string;
@@ -36,16 +36,8 @@ function spanOf(at: Span | Word | Instruction | SimpleCommand): Span {
 /** The instruction holding a span's start (instructions are in file order): a binary search, as a long file has many findings. */
 function instructionAt(model: DockerfileModel, span: Span): Instruction | undefined {
   const list = model.instructions;
-  let lo = 0;
-  let hi = list.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const ins = list[mid];
-    if (span.start < ins.span.start) hi = mid - 1;
-    else if (span.start > ins.span.end) lo = mid + 1;
-    else return ins;
-  }
-  return undefined;
+  const ins = list[partitionPoint(list.length, (i) => list[i].span.end >= span.start)];
+  return ins && ins.span.start <= span.start ? ins : undefined;
 }
 
 export function lintModel(model: DockerfileModel, input: Omit<LintInput, "text" | "path">): Finding[] {

@@ -15,6 +15,7 @@ import {
   apkVirtual, cacheDirs, cacheHandled, fillsCache, installedNames, managerFamily, packageName, removedInSameRun, toolchainKind, type PackageCommand,
 } from "./lib/system-packages.js";
 import { cacheLeft, TOOL_CACHES, type ToolCache } from "./lib/tool-cache.js";
+import { partitionPoint } from "../text/order.js";
 import { defineCheck, type Fix, type Impact } from "./types.js";
 
 /** What a removal command takes away, and how to recognise the instruction that made it. */
@@ -137,18 +138,6 @@ const madeIndex = perObject((ins: Instruction) => {
   return { first, sorted, firstInstall };
 });
 
-/** The first entry whose path sorts at or after `path`. */
-function lowerBound(sorted: Array<{ path: string }>, path: string): number {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid].path < path) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /**
  * The absolute paths a command may have written, resolved once per command: every removal asks about every command
  * before it. Empty for commands that create nothing.
@@ -185,7 +174,7 @@ function pathTarget(path: string, project: ProjectContext): Target {
       }
       // ...or somewhere below it.
       const prefix = `${path}/`;
-      for (let i = lowerBound(made.sorted, prefix); i < made.sorted.length && made.sorted[i].path.startsWith(prefix); i++) {
+      for (let i = partitionPoint(made.sorted.length, (j) => made.sorted[j].path >= prefix); i < made.sorted.length && made.sorted[i].path.startsWith(prefix); i++) {
         if (made.sorted[i].start < before) return true;
       }
       return false;
@@ -312,14 +301,8 @@ function targetsOf(rc: RunCommand, project: ProjectContext): Target[] {
 
 /** The largest number below `limit` in an ascending list. */
 function lastBelow(sorted: number[], limit: number): number | undefined {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid] < limit) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > 0 ? sorted[lo - 1] : undefined;
+  const i = partitionPoint(sorted.length, (j) => sorted[j] >= limit);
+  return i > 0 ? sorted[i - 1] : undefined;
 }
 
 /** Moving the command into the creating RUN: exact only when nothing between the two uses the files. */
