@@ -32,6 +32,7 @@ export interface FsNode extends Blob {
   link?: string;
   blob?: Blob;
   hardlink?: boolean;
+  /** A directory's entries, keyed by their paths (the layer entries' strings: no name sliced per file). */
   children?: Map<string, FsNode>;
 }
 
@@ -116,12 +117,16 @@ export class PathIndex {
     let start = 1;
     while (node) {
       const slash = path.indexOf("/", start);
-      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
-      node = node.children?.get(name);
+      node = node.children?.get(slash < 0 ? path : path.slice(0, slash));
       if (slash < 0) return node;
       start = slash + 1;
     }
     return undefined;
+  }
+
+  /** The entry `name` of a directory. */
+  child(dir: FsNode, name: string): FsNode | undefined {
+    return dir.children?.get(dir === this.root ? `/${name}` : `${dir.path}/${name}`);
   }
 
   /** Follows symlinks (in every component) to the node a path names; a loop is an input error. */
@@ -136,9 +141,11 @@ export class PathIndex {
 
   private follow(path: string, hops: number): FsNode | undefined {
     const parts = path.split("/").filter(Boolean);
+    const clean = `/${parts.join("/")}`;
     let node: FsNode = this.root;
-    for (let i = 0; i < parts.length; i++) {
-      const child = node.children?.get(parts[i]);
+    for (let i = 0, end = 0; i < parts.length; i++) {
+      end += parts[i].length + 1;
+      const child = node.children?.get(end === clean.length ? clean : clean.slice(0, end));
       if (!child) return undefined;
       if (child.kind === "symlink" && child.link !== undefined) return this.hop(child, parts.slice(i + 1).join("/"), hops);
       node = child;
@@ -221,9 +228,8 @@ export class PathIndex {
       parent = this.ensureDir(e.dir || "/", layer);
       this.lastDir = parent;
     }
-    const name = e.path.slice(e.dir.length + 1);
     const children = parent.children!;
-    const existing = children.get(name);
+    const existing = children.get(e.path);
     if (e.kind === "dir") {
       if (existing?.kind === "dir") {
         existing.layer = layer;
@@ -233,7 +239,7 @@ export class PathIndex {
         changes.modified++;
         this.release(existing, "overwritten", layer);
       }
-      children.set(name, newNode(e.path, e.dir, "dir", layer));
+      children.set(e.path, newNode(e.path, e.dir, "dir", layer));
       return;
     }
     const node = newNode(e.path, e.dir, e.kind === "symlink" ? "symlink" : e.kind === "other" ? "other" : "file", layer);
@@ -267,7 +273,7 @@ export class PathIndex {
         this.release(existing, "overwritten", layer);
       }
     } else changes.added++;
-    children.set(name, node);
+    children.set(e.path, node);
   }
 
   private ensureDir(path: string, layer: number): FsNode {
@@ -276,14 +282,13 @@ export class PathIndex {
     let start = 1;
     for (;;) {
       const slash = path.indexOf("/", start);
-      const name = slash < 0 ? path.slice(start) : path.slice(start, slash);
-      let child = node.children!.get(name);
+      const childPath = slash < 0 ? path : path.slice(0, slash);
+      let child = node.children!.get(childPath);
       if (!child || child.kind !== "dir") {
-        const childPath = slash < 0 ? path : path.slice(0, slash);
         // A layer writing below a path that is not a directory replaces it (tar extraction does the same).
         if (child) this.release(child, "overwritten", layer);
         child = newNode(childPath, node === this.root ? "" : node.path, "dir", layer);
-        node.children!.set(name, child);
+        node.children!.set(childPath, child);
       }
       node = child;
       if (slash < 0) return node;
@@ -293,9 +298,7 @@ export class PathIndex {
 
   /** Removes a node from its parent and records what it hid; returns how many files went. */
   private detach(node: FsNode, kind: HiddenKind, by: number, root?: string): number {
-    const slash = node.path.lastIndexOf("/");
-    const parent = this.get(node.path.slice(0, slash) || "/");
-    parent?.children?.delete(node.path.slice(slash + 1));
+    this.get(node.dir || "/")?.children?.delete(node.path);
     return this.release(node, kind, by, root);
   }
 

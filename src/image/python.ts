@@ -64,11 +64,11 @@ export function analyzePython(view: ImageView): PythonInfo {
   const visit = (dir: FsNode) => {
     const path = dir.path;
     if (path.endsWith("-packages") && SITE_DIR.test(path)) siteDirs.push(dir);
-    const cfg = dir.children!.get("pyvenv.cfg");
+    const cfg = index.child(dir, "pyvenv.cfg");
     if (cfg?.kind === "file") venvCfgs.push(cfg);
     if (!path.endsWith("/bin")) return;
-    for (const [name, node] of dir.children!) {
-      if (!name.startsWith("python")) continue;
+    for (const node of dir.children!.values()) {
+      if (!node.path.startsWith("python", path.length + 1)) continue;
       if (node.kind === "file" && INTERPRETER.test(node.path) && node.blob && node.blob.size > 0) interpreterFiles.push(node);
       else if (node.kind === "symlink" && PYTHON_NAME.test(node.path)) pythonLinks.push(node);
     }
@@ -131,7 +131,7 @@ function readVenv(view: ImageView, cfg: FsNode): Venv {
 function readDistribution(view: ImageView, site: FsNode, info: FsNode): Distribution {
   const { index } = view;
   const file = (name: string) => {
-    const n = info.children?.get(name);
+    const n = index.child(info, name);
     return n ? view.read(n)?.toString("utf8") : undefined;
   };
   const isDist = info.path.endsWith(".dist-info");
@@ -168,7 +168,7 @@ function readDistribution(view: ImageView, site: FsNode, info: FsNode): Distribu
     const tops = (file("top_level.txt") ?? "").split(/\s+/).filter(Boolean);
     const names = tops.length ? tops : [normalizeDistName(name).replace(/-/g, "_")];
     for (const top of names) {
-      count(site.children?.get(top));
+      count(index.child(site, top));
       for (const child of site.children!.values()) {
         const b = posix.basename(child.path);
         if (child.kind !== "dir" && (b === `${top}.py` || b.startsWith(`${top}.cpython-`) || b.startsWith(`${top}.abi3`))) count(child);

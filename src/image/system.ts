@@ -44,7 +44,7 @@ export function compilers(view: ImageView): Compiler[] {
   const { index } = view;
   // The bin directories' subtrees only: a walk of every path of a large image costs more than the rest.
   const dirs = BIN_DIRS.map((d) => index.get(d));
-  for (const opt of index.get("/opt")?.children?.values() ?? []) dirs.push(opt.children?.get("bin"));
+  for (const opt of index.get("/opt")?.children?.values() ?? []) dirs.push(index.child(opt, "bin"));
   const out: Compiler[] = [];
   for (const dir of dirs) {
     if (!dir?.children) continue;
