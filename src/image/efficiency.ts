@@ -325,13 +325,7 @@ export function diveEfficiency(layers: LayerEntry[][]): DiveResult {
   // collide), and only those (and paths the layers above already recorded) take a record.
   const rest = layers.slice(lastWhiteout + 1);
   const leaves = rest.map((entries, i) => leavesOf(entries, scans[lastWhiteout + 1 + i]));
-  const all = new Int32Array(leaves.reduce((sum, l) => sum + l.at.length, 0));
-  let h = 0;
-  for (const l of leaves) {
-    all.set(l.hashes, h);
-    h += l.hashes.length;
-  }
-  const repeated = repeatedKeys(all);
+  const repeated = repeatedKeys(...leaves.map((l) => l.hashes));
   let minimum = 0;
   let discovered = 0;
   // Paths recorded above must be looked up; otherwise only leaves of a repeated hash are read.

@@ -10,6 +10,11 @@ describe("repeated keys", () => {
     assert.deepEqual([...got].sort((a, b) => a - b), [-1, 0, 2 ** 31 - 1]);
   });
 
+  it("counts across parts: a key once in each of two parts is repeated", () => {
+    const got = repeatedKeys(new Int32Array([1, 2, 3]), new Int32Array([]), new Int32Array([3, 4]), new Int32Array([5, 1]));
+    assert.deepEqual([...got].sort((a, b) => a - b), [1, 3]);
+  });
+
   it("agrees with counting, for keys that crowd the table (sequential, shared low bits, random)", () => {
     let seed = 7;
     const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) | 0);

@@ -121,13 +121,7 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
     }
   }
   // Probes are 32-bit: files whose probes collide by chance only cost a read.
-  const keys = new Int32Array(tables.reduce((n, t) => n + t.probes.length, 0));
-  let n = 0;
-  for (const t of tables) {
-    keys.set(t.probes, n);
-    n += t.probes.length;
-  }
-  const repeated = repeatedKeys(keys);
+  const repeated = repeatedKeys(...tables.map((t) => t.probes));
   const todo: Array<{ entry: LayerEntry; offset: number }> = [];
   for (const t of new Set(tables)) {
     for (let i = 0; i < t.entries.length; i++) {
