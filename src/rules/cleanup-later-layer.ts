@@ -15,7 +15,7 @@ import {
   apkVirtual, cacheDirs, cacheHandled, fillsCache, installedNames, managerFamily, packageName, removedInSameRun, toolchainKind, type PackageCommand,
 } from "./lib/system-packages.js";
 import { cacheLeft, TOOL_CACHES, type ToolCache } from "./lib/tool-cache.js";
-import { partitionPoint } from "../text/order.js";
+import { byCodeUnit, partitionPoint } from "../text/order.js";
 import { defineCheck, type Fix, type Impact } from "./types.js";
 
 /** What a removal command takes away, and how to recognise the instruction that made it. */
@@ -134,7 +134,7 @@ const madeIndex = perObject((ins: Instruction) => {
     if (firstInstall === Infinity && systemPackageOp(c)?.action === "install") firstInstall = c.span.start;
     for (const m of madePaths(c, ins)) if (!first.has(m)) first.set(m, c.span.start);
   }
-  const sorted = [...first].map(([path, start]) => ({ path, start })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const sorted = [...first].map(([path, start]) => ({ path, start })).sort((a, b) => byCodeUnit(a.path, b.path));
   return { first, sorted, firstInstall };
 });
 
