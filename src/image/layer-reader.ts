@@ -3,6 +3,7 @@ import { Decompress } from "fzstd";
 import { InputError } from "../errors.js";
 import { ContentHash, PROBE_EDGE, ProbeEdges } from "./content-hash.js";
 import { TarParser, type EntrySink, type TarHeader } from "./tar.js";
+import { isZstd, zstdFrameProblem } from "./zstd.js";
 
 /**
  * One layer blob (gzip, zstd or plain tar, told apart by its first bytes) turned into path records:
@@ -245,10 +246,11 @@ export class LayerReader implements EntrySink {
       this.gunzip = gz;
       // Waiting for each write keeps at most one chunk inside zlib, whose buffer the caller then reuses.
       this.sinkChunk = (chunk) => new Promise<void>((resolve) => gz.write(chunk, () => resolve()));
-    } else if (head.readUInt32LE(0) === 0xfd2fb528) {
+    } else if (isZstd(head)) {
       this.compression = "zstd";
       this.budget = ratioBudget(this.declaredBytes ?? Infinity);
-      this.checkZstdFrame(head);
+      const problem = zstdFrameProblem(head, this.limits.maxZstdWindow);
+      if (problem) throw this.fail(new InputError(`${this.where}: ${problem}`));
       const z = new Decompress((chunk) => this.tar(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length)));
       this.zstd = z;
       this.sinkChunk = (chunk) => {
@@ -274,26 +276,6 @@ export class LayerReader implements EntrySink {
       };
     }
     return this.sinkChunk(head);
-  }
-
-  /** fzstd allocates the frame's window (or whole content) at once: refuse absurd declarations first. */
-  private checkZstdFrame(head: Buffer): void {
-    const fhd = head[4];
-    const singleSegment = (fhd & 0x20) !== 0;
-    if (singleSegment) {
-      const fcsFlag = fhd >> 6;
-      const bytes = fcsFlag === 0 ? 1 : 1 << fcsFlag;
-      if (head.length < 5 + bytes) return;
-      let size = 0;
-      for (let i = bytes - 1; i >= 0; i--) size = size * 256 + head[5 + i];
-      if (fcsFlag === 1) size += 256;
-      if (size > this.limits.maxZstdWindow) throw this.fail(new InputError(`${this.where}: zstd frame declares ${size} bytes in one segment, more than the ${this.limits.maxZstdWindow}-byte limit`));
-    } else {
-      const wd = head[5];
-      const base = 2 ** (10 + (wd >> 3));
-      const window = base + (base / 8) * (wd & 7);
-      if (window > this.limits.maxZstdWindow) throw this.fail(new InputError(`${this.where}: zstd window of ${window} bytes exceeds the ${this.limits.maxZstdWindow}-byte limit`));
-    }
   }
 
   private tar(chunk: Buffer): void {

@@ -115,6 +115,16 @@ describe("image sources", () => {
     assertSpecNumbers(await inspect(file(gzipSync(await dockerSaveLegacy(await spec())))), "docker-archive");
   });
 
+  it("reads an archive compressed with zstd as a whole, and says when it is cut short", async (t) => {
+    const whole = zstd(await dockerSaveLegacy(await spec()));
+    if (!whole) {
+      t.skip("the zstd program is not installed (apt-get install zstd)");
+      return;
+    }
+    assertSpecNumbers(await inspect(file(whole)), "docker-archive");
+    await assert.rejects(inspect(file(whole.subarray(0, Math.floor(whole.length / 2)))), /zstd data truncated|truncated archive/);
+  });
+
   it("picks a platform from a multi-platform OCI archive", async () => {
     const amd = await spec((b) => b, 1);
     const arm = await spec((b) => b, 5);

@@ -1,9 +1,11 @@
 import { posix } from "node:path";
 import { pipeline, Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
+import { Decompress } from "fzstd";
 import { InputError } from "../../errors.js";
 import { LayerReader, normalizePath, type LayerRecord } from "../layer-reader.js";
 import { TarParser, type EntrySink, type TarHeader } from "../tar.js";
+import { isZstd, zstdFrameProblem } from "../zstd.js";
 import { blobPath, parseConfig, parseLegacyManifest, parseManifestDoc, resolveManifest, type Descriptor } from "./oci.js";
 import { chunksOf, hashDeferred, MAX_JSON_BYTES } from "./stream.js";
 import type { ImageSource, LoadedImage, LoadOptions, SourceLayer } from "./types.js";
@@ -28,18 +30,18 @@ export class ArchiveSource implements ImageSource {
 
   async load(options: LoadOptions): Promise<LoadedImage> {
     const { chunks, size, close, path } = await this.open();
-    const outer = { gzipped: false };
-    // Offsets into the file mean something only when the archive is not gzipped as a whole.
-    const reader = new ArchiveReader(this.name, options, () => path !== undefined && !outer.gzipped);
+    const outer = { compressed: false };
+    // Offsets into the file mean something only when the archive is not compressed as a whole.
+    const reader = new ArchiveReader(this.name, options, () => path !== undefined && !outer.compressed);
     options.progress?.start(size);
     try {
-      for await (const chunk of outerChunks(chunks, this.name, outer)) {
+      for await (const chunk of outerChunks(chunks, this.name, outer, options.limits.maxZstdWindow)) {
         reader.push(chunk);
         options.progress?.advance(chunk.length);
         await reader.settled();
       }
       const image = await reader.finish(this.kind);
-      if (path !== undefined && !outer.gzipped) await hashDeferred(path, image.layers.map((l) => l.record));
+      if (path !== undefined && !outer.compressed) await hashDeferred(path, image.layers.map((l) => l.record));
       return image;
     } finally {
       close?.();
@@ -48,8 +50,8 @@ export class ArchiveSource implements ImageSource {
   }
 }
 
-/** Archives are sometimes gzipped as a whole (`docker save | gzip`). */
-async function* outerChunks(stream: AsyncIterable<Buffer>, where: string, outer: { gzipped: boolean }): AsyncGenerator<Buffer> {
+/** Archives are sometimes compressed as a whole (`docker save | gzip`, `| zstd`). */
+async function* outerChunks(stream: AsyncIterable<Buffer>, where: string, outer: { compressed: boolean }, maxZstdWindow: number): AsyncGenerator<Buffer> {
   const it = chunksOf(stream, where)[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) throw new InputError(`${where}: empty file, not an image archive`);
@@ -58,11 +60,16 @@ async function* outerChunks(stream: AsyncIterable<Buffer>, where: string, outer:
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
   }
   try {
+    if (isZstd(first.value)) {
+      outer.compressed = true;
+      yield* unzstd(all(), where, maxZstdWindow);
+      return;
+    }
     if (first.value[0] !== 0x1f || first.value[1] !== 0x8b) {
       yield* all();
       return;
     }
-    outer.gzipped = true;
+    outer.compressed = true;
     const gz = createGunzip({ chunkSize: 256 * 1024 });
     // Readable.from queues chunks ahead; the reader may reuse their buffers, so queue copies.
     async function* copies(): AsyncGenerator<Buffer> {
@@ -79,6 +86,34 @@ async function* outerChunks(stream: AsyncIterable<Buffer>, where: string, outer:
     // Stopping early (a broken layer) must still release the file.
     await it.return(undefined);
   }
+}
+
+/** A zstd stream, decompressed chunk by chunk with fzstd (its window checked first, as for layers). */
+async function* unzstd(chunks: AsyncIterable<Buffer>, where: string, maxWindow: number): AsyncGenerator<Buffer> {
+  const out: Buffer[] = [];
+  // fzstd hands out views of its own window, which the next push overwrites: keep copies.
+  const z = new Decompress((chunk) => out.push(Buffer.from(chunk)));
+  let checked = false;
+  const push = (chunk: Uint8Array, final: boolean) => {
+    try {
+      z.push(chunk, final);
+    } catch (err) {
+      const message = (err as Error).message;
+      throw new InputError(`${where}: zstd data ${/unexpected EOF|end/i.test(message) ? "truncated" : `corrupt (${message})`}`);
+    }
+  };
+  for await (const chunk of chunks) {
+    if (!checked) {
+      const problem = zstdFrameProblem(chunk, maxWindow);
+      if (problem) throw new InputError(`${where}: ${problem}`);
+      checked = true;
+    }
+    // fzstd keeps incomplete input between pushes: give it bytes it may keep (the reader reuses its buffers).
+    push(Buffer.from(chunk), false);
+    yield* out.splice(0);
+  }
+  push(new Uint8Array(0), true);
+  yield* out.splice(0);
 }
 
 const JSON_NAMES = new Set(["manifest.json", "index.json", "repositories", "oci-layout"]);

@@ -11,7 +11,7 @@ import type { ImageSource } from "./types.js";
 /**
  * What `whittle inspect IMAGE` reads, from the argument's shape:
  *   registry://host[:port]/repo[:tag|@digest]   a registry, no engine needed
- *   docker-archive:FILE, oci-archive:FILE, FILE  a tar (`docker save`, skopeo oci-archive; gzipped too)
+ *   docker-archive:FILE, oci-archive:FILE, FILE  a tar (`docker save`, skopeo oci-archive; gzip or zstd as a whole too)
  *   oci:DIR, DIR                                 an OCI image layout directory
  *   -                                            a tar on standard input
  *   docker-daemon:NAME, NAME                     an image in the local engine (DOCKER_HOST honoured)
