@@ -1,4 +1,8 @@
+import { readFileSync } from "node:fs";
 import { request, type IncomingMessage } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { InputError } from "../../errors.js";
 import { ArchiveSource } from "./archive.js";
 import { readSmall } from "./stream.js";
@@ -9,6 +13,8 @@ export interface EngineEndpoint {
   socketPath?: string;
   host?: string;
   port?: number;
+  /** DOCKER_TLS_VERIFY: the engine's CA, and the client certificate and key it asks for. */
+  tls?: { ca: Buffer; cert: Buffer; key: Buffer };
   display: string;
 }
 
@@ -16,16 +22,27 @@ export function engineEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndp
   const value = env.DOCKER_HOST?.trim() || "unix:///var/run/docker.sock";
   if (value.startsWith("unix://")) return { socketPath: value.slice("unix://".length), display: value };
   const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?\/?$/.exec(value);
-  if (tcp) {
-    if (env.DOCKER_TLS_VERIFY) throw new InputError(`DOCKER_HOST=${value} with TLS is not supported; use the unix socket or \`docker save\` to an archive`);
-    return { host: tcp[1], port: Number(tcp[2] ?? 2375), display: value };
-  }
-  throw new InputError(`DOCKER_HOST=${value} is not supported (use unix:// or tcp://)`);
+  if (!tcp) throw new InputError(`DOCKER_HOST=${value} is not supported (use unix:// or tcp://)`);
+  // As the docker CLI: any non-empty DOCKER_TLS_VERIFY means TLS with certificates from DOCKER_CERT_PATH (default
+  // ~/.docker), on port 2376 unless DOCKER_HOST names one (GitLab's docker:dind service is set up this way).
+  if (!env.DOCKER_TLS_VERIFY) return { host: tcp[1], port: Number(tcp[2] ?? 2375), display: value };
+  const dir = env.DOCKER_CERT_PATH || join(homedir(), ".docker");
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name));
+    } catch (err) {
+      throw new InputError(`DOCKER_TLS_VERIFY is set but ${join(dir, name)} cannot be read (${(err as NodeJS.ErrnoException).code}); set DOCKER_CERT_PATH to the directory with ca.pem, cert.pem and key.pem`);
+    }
+  };
+  return { host: tcp[1], port: Number(tcp[2] ?? 2376), tls: { ca: read("ca.pem"), cert: read("cert.pem"), key: read("key.pem") }, display: value };
 }
 
 export function engineGet(endpoint: EngineEndpoint, path: string): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath: endpoint.socketPath, host: endpoint.host, port: endpoint.port, path, method: "GET", headers: { Host: "docker" } }, resolve);
+    // Over a socket there is no host to name. Over TLS the Host header is also the name the certificate is checked against.
+    const headers = endpoint.socketPath ? { Host: "docker" } : undefined;
+    const options = { socketPath: endpoint.socketPath, host: endpoint.host, port: endpoint.port, path, method: "GET", headers };
+    const req = endpoint.tls ? httpsRequest({ ...options, ...endpoint.tls }, resolve) : request(options, resolve);
     req.on("error", (err: NodeJS.ErrnoException) =>
       reject(new InputError(`cannot reach the Docker engine at ${endpoint.display} (${err.code ?? err.message}); is it running? (\`docker save\` to an archive works without one)`)),
     );
