@@ -1,4 +1,6 @@
-import { readPath, type ImageView } from "./view.js";
+import { rpmPackage } from "./rpm.js";
+import { readTable } from "./sqlite.js";
+import { readPath, RPM_DATABASES, type ImageView } from "./view.js";
 
 /** Operating-system facts read from the image's own databases: release, and installed packages. */
 
@@ -17,7 +19,7 @@ export interface OsPackage {
 
 export interface OsPackages {
   manager: "dpkg" | "apk" | "rpm";
-  /** null when the database exists but is not readable here (rpm). */
+  /** null when the database exists but is not readable here (rpm's Berkeley DB, a damaged database). */
   count: number | null;
   bytes: number;
   /** Largest first. */
@@ -81,11 +83,27 @@ export function osPackages(view: ImageView): OsPackages[] {
       .map((f) => ({ name: f.P, version: f.V, bytes: f.I !== undefined && Number.isFinite(Number(f.I)) ? Number(f.I) : undefined }));
     out.push(summarize("apk", packages));
   }
-  for (const db of ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages"]) {
-    if (view.index.resolve(db)) {
-      out.push({ manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db}; listing rpm packages is not supported` });
-      break;
+  const rpm = rpmPackages(view);
+  if (rpm) out.push(rpm);
+  return out;
+}
+
+/** The packages of the rpm database: read from SQLite (rpm 4.16+); a Berkeley DB (older releases) is only noted. */
+function rpmPackages(view: ImageView): OsPackages | undefined {
+  for (const db of RPM_DATABASES) {
+    if (!view.index.resolve(db)) continue;
+    if (!db.endsWith(".sqlite")) return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} is Berkeley DB, which whittle does not read` };
+    const content = readPath(view, db);
+    if (!content) return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} is too large to read` };
+    try {
+      const packages = readTable(content, "Packages")
+        .map((row) => (Buffer.isBuffer(row[1]) ? rpmPackage(row[1]) : undefined))
+        .filter((p): p is OsPackage => p !== undefined && p.name !== "gpg-pubkey");
+      return summarize("rpm", packages);
+    } catch (err) {
+      // A database changed after its last checkpoint, or a damaged one: say so rather than list half of it.
+      return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} could not be read (${(err as Error).message})` };
     }
   }
-  return out;
+  return undefined;
 }

@@ -14,6 +14,9 @@ export interface ImageView {
 
 const MB = 1024 * 1024;
 
+/** Where rpm keeps its database: SQLite (rpm 4.16+, RHEL 9, Fedora), then the Berkeley DB of older releases. */
+export const RPM_DATABASES = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages"];
+
 const DIST_META = /\.(?:dist-info\/(?:RECORD|METADATA|top_level\.txt)|egg-info\/(?:PKG-INFO|top_level\.txt|installed-files\.txt))$/;
 
 export const captureRule: CaptureRule = (path, size) => {
@@ -23,6 +26,8 @@ export const captureRule: CaptureRule = (path, size) => {
   switch (path) {
     case "/var/lib/dpkg/status":
     case "/lib/apk/db/installed":
+    case "/var/lib/rpm/rpmdb.sqlite":
+    case "/usr/lib/sysimage/rpm/rpmdb.sqlite":
       return size <= 128 * MB;
     case "/etc/passwd":
     case "/etc/os-release":

@@ -1,0 +1,142 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { describe, it } from "node:test";
+import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
+import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
+import { rpmPackage } from "../../src/image/rpm.js";
+import { readTable, SqliteFormatError } from "../../src/image/sqlite.js";
+import { captureRule } from "../../src/image/view.js";
+import { configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+
+/** An rpm header as rpm stores it in its database: entry count, data length, 16-byte entries, then the data. */
+function rpmHeader(tags: Array<{ tag: number; type: 4 | 5 | 6; value: number | string }>): Buffer {
+  const entries: Buffer[] = [];
+  const data: Buffer[] = [];
+  let length = 0;
+  for (const { tag, type, value } of tags) {
+    // Numbers sit on their natural alignment in the data store, as rpm writes them.
+    const align = type === 4 ? 4 : type === 5 ? 8 : 1;
+    const pad = (align - (length % align)) % align;
+    if (pad) data.push(Buffer.alloc(pad)), (length += pad);
+    const bytes = type === 6 ? Buffer.from(`${value}\0`) : type === 4 ? Buffer.alloc(4) : Buffer.alloc(8);
+    if (type === 4) bytes.writeUInt32BE(value as number);
+    if (type === 5) bytes.writeBigUInt64BE(BigInt(value));
+    const entry = Buffer.alloc(16);
+    entry.writeUInt32BE(tag, 0);
+    entry.writeUInt32BE(type, 4);
+    entry.writeInt32BE(length, 8);
+    entry.writeUInt32BE(1, 12);
+    entries.push(entry);
+    data.push(bytes);
+    length += bytes.length;
+  }
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(tags.length, 0);
+  head.writeUInt32BE(length, 4);
+  return Buffer.concat([head, ...entries, ...data]);
+}
+
+interface Pkg {
+  name: string;
+  version: string;
+  release: string;
+  epoch?: number;
+  size: number;
+  long?: boolean;
+}
+
+const pkg = (p: Pkg, filler: number) =>
+  rpmHeader([
+    { tag: 1000, type: 6, value: p.name },
+    { tag: 1001, type: 6, value: p.version },
+    { tag: 1002, type: 6, value: p.release },
+    ...(p.epoch !== undefined ? [{ tag: 1003, type: 4 as const, value: p.epoch }] : []),
+    // A long description: real headers run to several KB, so rows spill onto overflow pages.
+    { tag: 1005, type: 6, value: "x".repeat(filler) },
+    p.long ? { tag: 5009, type: 5 as const, value: p.size } : { tag: 1009, type: 4 as const, value: p.size },
+    { tag: 1022, type: 6, value: "x86_64" },
+  ]);
+
+/** rpm's own schema (Packages plus an index table), written by Python's sqlite3; undefined where it is missing. */
+function rpmdb(blobs: Buffer[], pageSize = 4096): Buffer | undefined {
+  const script = `
+import sqlite3, sys, json, os, tempfile
+blobs = [bytes.fromhex(h) for h in json.load(sys.stdin)]
+path = os.path.join(tempfile.mkdtemp(), "rpmdb.sqlite")
+db = sqlite3.connect(path)
+db.execute("PRAGMA page_size = ${pageSize}")
+db.execute("CREATE TABLE 'Packages' (hnum INTEGER PRIMARY KEY AUTOINCREMENT, blob BLOB NOT NULL)")
+db.execute("CREATE TABLE 'Name' (key TEXT NOT NULL, hnum INTEGER NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY(key, hnum, idx)) WITHOUT ROWID")
+for b in blobs:
+    db.execute("INSERT INTO Packages (blob) VALUES (?)", (b,))
+db.commit()
+db.close()
+sys.stdout.buffer.write(open(path, "rb").read())
+`;
+  const r = spawnSync("python3", ["-c", script], { input: JSON.stringify(blobs.map((b) => b.toString("hex"))), maxBuffer: 1 << 28 });
+  return r.status === 0 && !r.error ? r.stdout : undefined;
+}
+
+async function report(files: FileSpec[]): Promise<ImageReport> {
+  const built = await layer(files);
+  const reader = new LayerReader("test", built.blob.length, DEFAULT_LIMITS, captureRule);
+  await reader.write(built.blob);
+  return analyzeImage({ kind: "test", name: "test", config: JSON.parse(configJson({ layers: [built] }).toString()), layers: [{ record: await reader.finish() }] }).report;
+}
+
+describe("rpm database (SQLite)", () => {
+  const pkgs: Pkg[] = Array.from({ length: 400 }, (_, i) => ({ name: `pkg${i}`, version: `1.${i}`, release: `${i % 7}.el9`, size: 1000 + i * 37 }));
+  pkgs[3].epoch = 2;
+  pkgs[5] = { ...pkgs[5], size: 5_000_000_000, long: true };
+
+  it("reads every row of a table spread over interior, leaf and overflow pages", (t) => {
+    const db = rpmdb(pkgs.map((p, i) => pkg(p, (i * 131) % 9000)));
+    if (!db) return t.skip("python3 with sqlite3 is not installed");
+    const rows = readTable(db, "Packages");
+    assert.equal(rows.length, 400);
+    const got = rows.map((r) => rpmPackage(r[1] as Buffer));
+    assert.deepEqual(got[0], { name: "pkg0", version: "1.0-0.el9", bytes: 1000 });
+    assert.deepEqual(got[3], { name: "pkg3", version: "2:1.3-3.el9", bytes: 1111 });
+    assert.deepEqual(got[5], { name: "pkg5", version: "1.5-5.el9", bytes: 5_000_000_000 });
+    assert.deepEqual(got.map((p) => p?.name).sort(), pkgs.map((p) => p.name).sort());
+    // A 64 KiB page size is stored as 1.
+    const big = rpmdb(pkgs.slice(0, 50).map((p) => pkg(p, 70_000)), 65536)!;
+    assert.equal(readTable(big, "Packages").length, 50);
+  });
+
+  it("lists the packages of an image whose rpm database is SQLite, largest first", async (t) => {
+    const db = rpmdb([pkg({ name: "glibc", version: "2.34", release: "100.el9", size: 6_000_000 }, 500), pkg({ name: "python3", version: "3.9.18", release: "1.el9", size: 30_000 }, 20)]);
+    if (!db) return t.skip("python3 with sqlite3 is not installed");
+    const r = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: db }]);
+    assert.deepEqual(r.packages, [
+      {
+        manager: "rpm",
+        count: 2,
+        bytes: 6_030_000,
+        packages: [
+          { name: "glibc", version: "2.34-100.el9", bytes: 6_000_000 },
+          { name: "python3", version: "3.9.18-1.el9", bytes: 30_000 },
+        ],
+      },
+    ]);
+  });
+
+  it("a damaged or foreign database is noted, not listed and never a crash", async (t) => {
+    const db = rpmdb(pkgs.slice(0, 100).map((p) => pkg(p, 3000)));
+    if (!db) return t.skip("python3 with sqlite3 is not installed");
+    assert.throws(() => readTable(Buffer.from("not a database at all, just text: ".repeat(10)), "Packages"), SqliteFormatError);
+    assert.throws(() => readTable(db, "Nope"), /no table Nope/);
+    // Cut short: pages the b-tree points to are missing.
+    const cut = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: db.subarray(0, 4096 * 3) }]);
+    assert.equal(cut.packages[0].count, null);
+    assert.match(cut.packages[0].note ?? "", /^rpm database at \/var\/lib\/rpm\/rpmdb\.sqlite could not be read \(page \d+ is outside the file\)$/);
+    // Random bytes over the pages after the header.
+    const garbled = Buffer.from(db);
+    for (let i = 100; i < garbled.length; i += 7) garbled[i] = (i * 31) & 0xff;
+    const g = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: garbled }]);
+    assert.equal(g.packages[0].count, null);
+    // Berkeley DB (RHEL 8 and older) is noted.
+    const bdb = await report([{ path: "var/lib/rpm/Packages", content: Buffer.alloc(4096) }]);
+    assert.deepEqual(bdb.packages, [{ manager: "rpm", count: null, bytes: 0, packages: [], note: "rpm database at /var/lib/rpm/Packages is Berkeley DB, which whittle does not read" }]);
+  });
+});
