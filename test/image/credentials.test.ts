@@ -44,10 +44,14 @@ describe("registry credentials from the Docker config", () => {
     assert.equal(dockerCredentials("r.example", env({ credsStore: "empty" })), undefined);
   });
 
-  it("says which helper failed, is missing, or holds what whittle cannot use", () => {
+  it("an identity token (a helper's <token> user, or auths' identitytoken) is kept as one, for the OAuth2 exchange", () => {
+    assert.deepEqual(dockerCredentials("r.example", env({ credsStore: "azure" })), { identityToken: "refresh" });
+    assert.deepEqual(dockerCredentials("acr.example", env({ auths: { "acr.example": { identitytoken: "rt-1" } } })), { identityToken: "rt-1" });
+  });
+
+  it("says which helper failed or is missing", () => {
     assert.throws(() => dockerCredentials("r.example", env({ credsStore: "broken" })), /docker-credential-broken get r\.example failed: keychain locked/);
     assert.throws(() => dockerCredentials("r.example", env({ credHelpers: { "r.example": "desktop" } })), /names the credential helper "desktop" but docker-credential-desktop is not on PATH/);
-    assert.throws(() => dockerCredentials("r.example", env({ credsStore: "azure" })), /identity token/);
     assert.throws(() => dockerCredentials("r.example", env({ credsStore: "../evil" })), /not a credential helper name/);
   });
 });

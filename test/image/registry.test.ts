@@ -23,6 +23,8 @@ interface FakeRegistry {
   close(): Promise<void>;
 }
 
+const REFRESH_TOKEN = "rt-0f1d";
+
 async function fakeRegistry(spec: ImageSpec, credentials: string): Promise<FakeRegistry> {
   const blobs = ociBlobs(spec);
   const byDigest = new Map(blobs.files.map((f) => [`sha256:${f.name.split("/").pop()}`, f.body]));
@@ -32,6 +34,17 @@ async function fakeRegistry(spec: ImageSpec, credentials: string): Promise<FakeR
     const url = new URL(req.url ?? "/", "http://registry");
     state.requests.push(`${req.method} ${url.pathname}`);
     const base = `http://127.0.0.1:${state.port}`;
+    if (url.pathname === "/token" && req.method === "POST") {
+      // The OAuth2 exchange of an identity (refresh) token, as Azure's registries and Docker Hub take it.
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+      req.on("end", () => {
+        const form = new URLSearchParams(body);
+        const ok = form.get("grant_type") === "refresh_token" && form.get("refresh_token") === REFRESH_TOKEN && form.get("scope") === "repository:team/app:pull" && form.get("service") === "fake";
+        res.writeHead(ok ? 200 : 401, { "Content-Type": "application/json" }).end(ok ? JSON.stringify({ access_token: token }) : "{}");
+      });
+      return;
+    }
     if (url.pathname === "/token") {
       const ok = req.headers.authorization === `Basic ${Buffer.from(credentials).toString("base64")}` && url.searchParams.get("scope") === "repository:team/app:pull";
       res.writeHead(ok ? 200 : 401, { "Content-Type": "application/json" }).end(ok ? JSON.stringify({ token }) : "{}");
@@ -121,6 +134,19 @@ describe("registry source", () => {
       process.env.PATH = savedPath;
       writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [`http://127.0.0.1:${registry.port}`]: { username: "ci", password: "hunter2" } } }));
       rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it("exchanges an identity token from the Docker config for an access token (OAuth2 POST)", async () => {
+    try {
+      writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [`127.0.0.1:${registry.port}`]: { identitytoken: REFRESH_TOKEN } } }));
+      const image = await load(`registry://127.0.0.1:${registry.port}/team/app:1.0`);
+      assert.equal(analyzeImage(image).report.totalBytes, 25_000);
+      assert.ok(registry.requests.includes("POST /token"));
+      writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [`127.0.0.1:${registry.port}`]: { identitytoken: "expired" } } }));
+      await assert.rejects(load(`registry://127.0.0.1:${registry.port}/team/app:1.0`), /token service refused access \(HTTP 401\)/);
+    } finally {
+      writeFileSync(join(config, "config.json"), JSON.stringify({ auths: { [`http://127.0.0.1:${registry.port}`]: { username: "ci", password: "hunter2" } } }));
     }
   });
 

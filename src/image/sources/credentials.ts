@@ -11,13 +11,11 @@ import { InputError } from "../../errors.js";
  * ecr-login, gcloud...), asked with `get` and the server's address on standard input.
  */
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+/** A user name and password (or access token), or an identity token: an OAuth2 refresh token (Azure's logins). */
+export type Credentials = { username: string; password: string } | { identityToken: string };
 
 interface DockerConfig {
-  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+  auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
   credsStore?: string;
   credHelpers?: Record<string, string>;
 }
@@ -49,6 +47,7 @@ export function dockerCredentials(host: string, env: NodeJS.ProcessEnv = process
   if (helper) return fromHelper(helper, hub ? "https://index.docker.io/v1/" : host, path, env);
   for (const [key, entry] of Object.entries(doc.auths ?? {})) {
     if (keyHost(key) !== wanted) continue;
+    if (entry.identitytoken) return { identityToken: entry.identitytoken };
     if (entry.username && entry.password) return { username: entry.username, password: entry.password };
     if (entry.auth) {
       const decoded = Buffer.from(entry.auth, "base64").toString("utf8");
@@ -83,8 +82,8 @@ function fromHelper(name: string, server: string, config: string, env: NodeJS.Pr
   } catch {
     throw new InputError(`${program} answered with something other than JSON`);
   }
-  if (answer.Username === "<token>") {
-    throw new InputError(`${program} holds an identity token for ${server}, which whittle cannot use: log in with a user name and password or access token`);
-  }
-  return answer.Username && answer.Secret ? { username: answer.Username, password: answer.Secret } : undefined;
+  if (!answer.Secret) return undefined;
+  // The helpers' convention: this user name means the secret is an identity token.
+  if (answer.Username === "<token>") return { identityToken: answer.Secret };
+  return answer.Username ? { username: answer.Username, password: answer.Secret } : undefined;
 }

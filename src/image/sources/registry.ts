@@ -132,10 +132,11 @@ export class RegistryClient {
     return `${this.scheme}://${this.ref.host}`;
   }
 
-  private send(url: URL, headers: OutgoingHttpHeaders): Promise<IncomingMessage> {
+  /** A GET, or a POST of `body` (the OAuth2 token exchange). */
+  private send(url: URL, headers: OutgoingHttpHeaders, body?: string): Promise<IncomingMessage> {
     return new Promise((resolve, reject) => {
       const https = url.protocol === "https:";
-      const options = { method: "GET", headers, timeout: TIMEOUT_MS, ...(https && this.insecure ? { rejectUnauthorized: false } : {}) };
+      const options = { method: body === undefined ? "GET" : "POST", headers, timeout: TIMEOUT_MS, ...(https && this.insecure ? { rejectUnauthorized: false } : {}) };
       const req = (https ? httpsRequest : httpRequest)(url, options, resolve);
       req.on("timeout", () => req.destroy(new Error("timed out")));
       req.on("error", (err: NodeJS.ErrnoException) => {
@@ -144,16 +145,16 @@ export class RegistryClient {
           reject(new TlsFailure());
         } else reject(new InputError(`cannot reach registry ${url.host} (${code})`));
       });
-      req.end();
+      req.end(body);
     });
   }
 
   private async authenticate(header: string | string[] | undefined): Promise<void> {
     const challenge = parseChallenge(Array.isArray(header) ? header[0] : (header ?? ""));
     const creds = dockerCredentials(this.ref.host);
-    const basic = creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}` : undefined;
+    const basic = creds && "username" in creds ? `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString("base64")}` : undefined;
     if (challenge?.scheme === "basic") {
-      if (!basic) throw new InputError(`${this.ref.display}: registry ${this.ref.host} needs credentials and the Docker config has none for it`);
+      if (!basic) throw new InputError(`${this.ref.display}: registry ${this.ref.host} needs a user name and password and the Docker config has none for it`);
       this.authorization = basic;
       return;
     }
@@ -161,9 +162,18 @@ export class RegistryClient {
       throw new InputError(`${this.ref.display}: registry ${this.ref.host} asked for an unsupported authentication (${String(header)})`);
     }
     const tokenUrl = new URL(challenge.params.realm);
-    if (challenge.params.service) tokenUrl.searchParams.set("service", challenge.params.service);
-    tokenUrl.searchParams.set("scope", challenge.params.scope ?? `repository:${this.ref.repository}:pull`);
-    const res = await this.send(tokenUrl, { "User-Agent": "whittle", ...(basic ? { Authorization: basic } : {}) });
+    const scope = challenge.params.scope ?? `repository:${this.ref.repository}:pull`;
+    let res: IncomingMessage;
+    if (creds && "identityToken" in creds) {
+      // OAuth2: the identity token is a refresh token, exchanged for an access token by POST (as Docker does).
+      const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: creds.identityToken, client_id: "whittle", scope });
+      if (challenge.params.service) form.set("service", challenge.params.service);
+      res = await this.send(tokenUrl, { "User-Agent": "whittle", "Content-Type": "application/x-www-form-urlencoded" }, form.toString());
+    } else {
+      if (challenge.params.service) tokenUrl.searchParams.set("service", challenge.params.service);
+      tokenUrl.searchParams.set("scope", scope);
+      res = await this.send(tokenUrl, { "User-Agent": "whittle", ...(basic ? { Authorization: basic } : {}) });
+    }
     const body = await readSmall(res, `${this.ref.display}: token`, 1024 * 1024);
     if (res.statusCode !== 200) throw new InputError(`${this.ref.display}: token service refused access (HTTP ${res.statusCode})`);
     let token: string | undefined;
