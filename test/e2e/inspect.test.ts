@@ -245,7 +245,7 @@ describe("whittle inspect on images a real engine built", { skip, timeout: 600_0
       mkdirSync(none, { recursive: true });
       const denied = whittle(["inspect", ref], { DOCKER_CONFIG: none });
       assert.equal(denied.status, 2);
-      assert.match(denied.stderr, /needs credentials and the Docker config has none for it/);
+      assert.match(denied.stderr, /needs a user name and password and the Docker config has none for it/);
       const config = join(work, "docker-config");
       mkdirSync(config, { recursive: true });
       const auth = Buffer.from("whittle:s3cret-pass").toString("base64");
