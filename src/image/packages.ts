@@ -1,3 +1,4 @@
+import { hashValues } from "./berkeley-db.js";
 import { rpmPackage } from "./rpm.js";
 import { readTable } from "./sqlite.js";
 import { readPath, RPM_DATABASES, type ImageView } from "./view.js";
@@ -88,16 +89,16 @@ export function osPackages(view: ImageView): OsPackages[] {
   return out;
 }
 
-/** The packages of the rpm database: read from SQLite (rpm 4.16+); a Berkeley DB (older releases) is only noted. */
+/** The packages of the rpm database: SQLite (rpm 4.16+: RHEL 9, Fedora), else Berkeley DB (RHEL 8 and older). */
 function rpmPackages(view: ImageView): OsPackages | undefined {
   for (const db of RPM_DATABASES) {
     if (!view.index.resolve(db)) continue;
-    if (!db.endsWith(".sqlite")) return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} is Berkeley DB, which whittle does not read` };
     const content = readPath(view, db);
     if (!content) return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} is too large to read` };
     try {
-      const packages = readTable(content, "Packages")
-        .map((row) => (Buffer.isBuffer(row[1]) ? rpmPackage(row[1]) : undefined))
+      const headers = db.endsWith(".sqlite") ? readTable(content, "Packages").map((row) => row[1]) : hashValues(content);
+      const packages = headers
+        .map((blob) => (Buffer.isBuffer(blob) ? rpmPackage(blob) : undefined))
         .filter((p): p is OsPackage => p !== undefined && p.name !== "gpg-pubkey");
       return summarize("rpm", packages);
     } catch (err) {

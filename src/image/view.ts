@@ -28,6 +28,7 @@ export const captureRule: CaptureRule = (path, size) => {
     case "/lib/apk/db/installed":
     case "/var/lib/rpm/rpmdb.sqlite":
     case "/usr/lib/sysimage/rpm/rpmdb.sqlite":
+    case "/var/lib/rpm/Packages":
       return size <= 128 * MB;
     case "/etc/passwd":
     case "/etc/os-release":

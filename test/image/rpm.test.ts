@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { describe, it } from "node:test";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, describe, it } from "node:test";
 import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
 import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
+import { BerkeleyDbFormatError, hashValues } from "../../src/image/berkeley-db.js";
 import { rpmPackage } from "../../src/image/rpm.js";
 import { readTable, SqliteFormatError } from "../../src/image/sqlite.js";
 import { captureRule } from "../../src/image/view.js";
@@ -77,6 +81,24 @@ sys.stdout.buffer.write(open(path, "rb").read())
   return r.status === 0 && !r.error ? r.stdout : undefined;
 }
 
+/**
+ * rpm's Berkeley DB `Packages` (RHEL 8 and older): a hash database keyed by package number (key 0 holds the last
+ * number), written by Berkeley DB's own db_load; undefined where db5.3-util is missing.
+ */
+function berkeleyDb(blobs: Buffer[], dir: string): Buffer | undefined {
+  const hex = (b: Buffer) => [...b].map((c) => `\\${c.toString(16).padStart(2, "0")}`).join("");
+  const key = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(n);
+    return b;
+  };
+  const lines = [hex(key(0)), hex(key(blobs.length)), ...blobs.flatMap((b, i) => [hex(key(i + 1)), hex(b)])];
+  // db_load adds to a database that exists: each call writes a new one.
+  const file = join(mkdtempSync(join(dir, "db-")), "Packages");
+  const r = spawnSync("db5.3_load", ["-T", "-t", "hash", file], { input: lines.join("\n") + "\n" });
+  return r.status === 0 && !r.error ? readFileSync(file) : undefined;
+}
+
 async function report(files: FileSpec[]): Promise<ImageReport> {
   const built = await layer(files);
   const reader = new LayerReader("test", built.blob.length, DEFAULT_LIMITS, captureRule);
@@ -135,8 +157,35 @@ describe("rpm database (SQLite)", () => {
     for (let i = 100; i < garbled.length; i += 7) garbled[i] = (i * 31) & 0xff;
     const g = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: garbled }]);
     assert.equal(g.packages[0].count, null);
-    // Berkeley DB (RHEL 8 and older) is noted.
-    const bdb = await report([{ path: "var/lib/rpm/Packages", content: Buffer.alloc(4096) }]);
-    assert.deepEqual(bdb.packages, [{ manager: "rpm", count: null, bytes: 0, packages: [], note: "rpm database at /var/lib/rpm/Packages is Berkeley DB, which whittle does not read" }]);
+  });
+});
+
+describe("rpm database (Berkeley DB)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "whittle-bdb-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const pkgs: Pkg[] = Array.from({ length: 300 }, (_, i) => ({ name: `rpm${i}`, version: `2.${i}`, release: "1.el8", size: 500 + i }));
+
+  it("reads every value of a hash database, inline and on overflow pages", (t) => {
+    // Small headers stay on the hash pages, large ones go to chains of overflow pages.
+    const db = berkeleyDb(pkgs.map((p, i) => pkg(p, i % 3 === 0 ? 10 : 2000 + ((i * 977) % 12000))), dir);
+    if (!db) return t.skip("db5.3-util (db5.3_load) is not installed");
+    const values = hashValues(db);
+    assert.equal(values.length, 301);
+    const got = values.map(rpmPackage).filter((p) => p !== undefined);
+    assert.deepEqual(got.map((p) => p!.name).sort(), pkgs.map((p) => p.name).sort());
+    assert.deepEqual(got.find((p) => p!.name === "rpm7"), { name: "rpm7", version: "2.7-1.el8", bytes: 507 });
+  });
+
+  it("lists the packages of an image with a Berkeley DB rpm database; a damaged one is noted", async (t) => {
+    const db = berkeleyDb([pkg({ name: "platform-python", version: "3.6.8", release: "56.el8", size: 40_000 }, 4000), pkg({ name: "bash", version: "4.4.20", release: "4.el8", size: 7_000_000 }, 30)], dir);
+    if (!db) return t.skip("db5.3-util (db5.3_load) is not installed");
+    const r = await report([{ path: "var/lib/rpm/Packages", content: db }]);
+    assert.deepEqual(r.packages.map((p) => [p.manager, p.count, p.bytes, p.packages.map((x) => `${x.name} ${x.version}`)]), [["rpm", 2, 7_040_000, ["bash 4.4.20-4.el8", "platform-python 3.6.8-56.el8"]]]);
+    assert.throws(() => hashValues(Buffer.alloc(8192)), BerkeleyDbFormatError);
+    const garbled = Buffer.from(db);
+    for (let i = 4096; i < garbled.length; i += 5) garbled[i] = (i * 13) & 0xff;
+    const g = await report([{ path: "var/lib/rpm/Packages", content: garbled }]);
+    assert.equal(g.packages[0].manager, "rpm");
+    assert.ok(g.packages[0].count === null || g.packages[0].count <= 2);
   });
 });
