@@ -5,40 +5,36 @@
  * length is checked, each page is visited once, and a malformed file ends in an error rather than a loop.
  */
 
+import { malformed } from "./format-error.js";
+
 export type SqlValue = null | number | string | Buffer;
 
-export class SqliteFormatError extends Error {}
-
 const MAGIC = "SQLite format 3\0";
-
-function fail(what: string): never {
-  throw new SqliteFormatError(what);
-}
 
 /** The varint at `at` (1 to 9 bytes, big-endian groups of 7 bits, all 8 in the ninth): its value and what follows. */
 function varint(buf: Buffer, at: number): [number, number] {
   let value = 0;
   for (let i = 0; i < 9; i++) {
-    if (at + i >= buf.length) fail("varint runs past its end");
+    if (at + i >= buf.length) malformed("varint runs past its end");
     const b = buf[at + i];
     if (i === 8) return [value * 256 + b, at + 9];
     value = value * 128 + (b & 0x7f);
     if ((b & 0x80) === 0) return [value, at + i + 1];
   }
-  return fail("varint too long");
+  return malformed("varint too long");
 }
 
 export function readTable(db: Buffer, table: string): SqlValue[][] {
-  if (db.length < 100 || db.toString("latin1", 0, 16) !== MAGIC) throw new SqliteFormatError("not an SQLite database");
+  if (db.length < 100 || db.toString("latin1", 0, 16) !== MAGIC) malformed("not an SQLite database");
   const raw = db.readUInt16BE(16);
   const pageSize = raw === 1 ? 65536 : raw;
-  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) throw new SqliteFormatError(`page size ${raw} is not valid`);
+  if (pageSize < 512 || (pageSize & (pageSize - 1)) !== 0) malformed(`page size ${raw} is not valid`);
   const usable = pageSize - db[20];
-  if (usable < 480) throw new SqliteFormatError("reserved space leaves pages too small");
+  if (usable < 480) malformed("reserved space leaves pages too small");
   const pages = Math.floor(db.length / pageSize);
 
   const pageStart = (n: number): number => {
-    if (!Number.isInteger(n) || n < 1 || n > pages) fail(`page ${n} is outside the file`);
+    if (!Number.isInteger(n) || n < 1 || n > pages) malformed(`page ${n} is outside the file`);
     return (n - 1) * pageSize;
   };
 
@@ -51,14 +47,14 @@ export function readTable(db: Buffer, table: string): SqlValue[][] {
       const k = minLocal + ((length - minLocal) % (usable - 4));
       local = k <= maxLocal ? k : minLocal;
     }
-    if (at + local > end) fail("cell runs past its page");
+    if (at + local > end) malformed("cell runs past its page");
     if (local === length) return db.subarray(at, at + length);
     const parts = [db.subarray(at, at + local)];
     let got = local;
     let next = db.readUInt32BE(at + local);
     const seen = new Set<number>();
     while (got < length) {
-      if (seen.has(next)) fail("overflow pages form a loop");
+      if (seen.has(next)) malformed("overflow pages form a loop");
       seen.add(next);
       const start = pageStart(next);
       const take = Math.min(usable - 4, length - got);
@@ -76,31 +72,31 @@ export function readTable(db: Buffer, table: string): SqlValue[][] {
     const seen = new Set<number>();
     while (todo.length > 0) {
       const n = todo.pop()!;
-      if (seen.has(n)) fail("b-tree pages form a loop");
+      if (seen.has(n)) malformed("b-tree pages form a loop");
       seen.add(n);
       const base = pageStart(n);
       const header = base + (n === 1 ? 100 : 0);
       const end = base + pageSize;
       const type = db[header];
       const cells = db.readUInt16BE(header + 3);
-      if (header + 12 + 2 * cells > end) fail(`page ${n} claims more cells than it holds`);
+      if (header + 12 + 2 * cells > end) malformed(`page ${n} claims more cells than it holds`);
       if (type === 0x05) {
         // Children left to right, then the right-most pointer: pushed in reverse, so rows come out in rowid order.
         todo.push(db.readUInt32BE(header + 8));
         for (let i = cells - 1; i >= 0; i--) {
           const cell = base + db.readUInt16BE(header + 12 + 2 * i);
-          if (cell + 4 > end) fail("cell pointer outside its page");
+          if (cell + 4 > end) malformed("cell pointer outside its page");
           todo.push(db.readUInt32BE(cell));
         }
       } else if (type === 0x0d) {
         for (let i = 0; i < cells; i++) {
           const cell = base + db.readUInt16BE(header + 8 + 2 * i);
-          if (cell >= end) fail("cell pointer outside its page");
+          if (cell >= end) malformed("cell pointer outside its page");
           const [length, afterLength] = varint(db, cell);
           const [, afterRowid] = varint(db, afterLength);
           out.push(payload(afterRowid, length, end));
         }
-      } else fail(`page ${n} is not a table page (type ${type})`);
+      } else malformed(`page ${n} is not a table page (type ${type})`);
     }
     return out;
   };
@@ -114,8 +110,8 @@ export function readTable(db: Buffer, table: string): SqlValue[][] {
     while (at < headerSize) {
       const [type, next] = varint(bytes, at);
       at = next;
-      const size = type >= 12 ? Math.floor((type - 12) / 2) : [0, 1, 2, 3, 4, 6, 8, 8, 0, 0][type] ?? fail(`serial type ${type} is reserved`);
-      if (body + size > bytes.length) fail("record value runs past the record");
+      const size = type >= 12 ? Math.floor((type - 12) / 2) : [0, 1, 2, 3, 4, 6, 8, 8, 0, 0][type] ?? malformed(`serial type ${type} is reserved`);
+      if (body + size > bytes.length) malformed("record value runs past the record");
       if (type === 0) values.push(null);
       else if (type === 8 || type === 9) values.push(type - 8);
       else if (type === 7) values.push(bytes.readDoubleBE(body));
@@ -129,6 +125,6 @@ export function readTable(db: Buffer, table: string): SqlValue[][] {
 
   // sqlite_master (page 1): type, name, tbl_name, rootpage, sql.
   const entry = rows(1).map(record).find((r) => r[0] === "table" && r[1] === table);
-  if (!entry) fail(`no table ${table}`);
+  if (!entry) malformed(`no table ${table}`);
   return rows(Number(entry![3])).map(record);
 }

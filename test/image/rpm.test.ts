@@ -6,9 +6,10 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
 import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
-import { BerkeleyDbFormatError, hashValues } from "../../src/image/berkeley-db.js";
+import { hashValues } from "../../src/image/berkeley-db.js";
+import { FormatError } from "../../src/image/format-error.js";
 import { rpmPackage } from "../../src/image/rpm.js";
-import { readTable, SqliteFormatError } from "../../src/image/sqlite.js";
+import { readTable } from "../../src/image/sqlite.js";
 import { captureRule } from "../../src/image/view.js";
 import { configJson, layer, type FileSpec } from "../helpers/image-archive.js";
 
@@ -146,7 +147,7 @@ describe("rpm database (SQLite)", () => {
   it("a damaged or foreign database is noted, not listed and never a crash", async (t) => {
     const db = rpmdb(pkgs.slice(0, 100).map((p) => pkg(p, 3000)));
     if (!db) return t.skip("python3 with sqlite3 is not installed");
-    assert.throws(() => readTable(Buffer.from("not a database at all, just text: ".repeat(10)), "Packages"), SqliteFormatError);
+    assert.throws(() => readTable(Buffer.from("not a database at all, just text: ".repeat(10)), "Packages"), FormatError);
     assert.throws(() => readTable(db, "Nope"), /no table Nope/);
     // Cut short: pages the b-tree points to are missing.
     const cut = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: db.subarray(0, 4096 * 3) }]);
@@ -181,7 +182,7 @@ describe("rpm database (Berkeley DB)", () => {
     if (!db) return t.skip("db5.3-util (db5.3_load) is not installed");
     const r = await report([{ path: "var/lib/rpm/Packages", content: db }]);
     assert.deepEqual(r.packages.map((p) => [p.manager, p.count, p.bytes, p.packages.map((x) => `${x.name} ${x.version}`)]), [["rpm", 2, 7_040_000, ["bash 4.4.20-4.el8", "platform-python 3.6.8-56.el8"]]]);
-    assert.throws(() => hashValues(Buffer.alloc(8192)), BerkeleyDbFormatError);
+    assert.throws(() => hashValues(Buffer.alloc(8192)), FormatError);
     const garbled = Buffer.from(db);
     for (let i = 4096; i < garbled.length; i += 5) garbled[i] = (i * 13) & 0xff;
     const g = await report([{ path: "var/lib/rpm/Packages", content: garbled }]);
