@@ -40,7 +40,8 @@ MIRROR=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.source
 # --- 1. tools -----------------------------------------------------------------------------------
 need=()
 for pair in dockerd:docker.io debootstrap:debootstrap docker-registry:docker-registry skopeo:skopeo zstd:zstd \
-            "$PY":python3 dpkg-deb:dpkg openssl:openssl db5.3_load:db5.3-util; do
+            "$PY":python3 dpkg-deb:dpkg openssl:openssl db5.3_load:db5.3-util rpmbuild:rpm \
+            ssh-keygen:openssh-client /usr/sbin/sshd:openssh-server; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -x "$DOCKER" ] || need+=(docker.io)
@@ -48,7 +49,12 @@ if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Tests start their own sshd on loopback; the package must not start a system one on every interface.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=
+  if [ ! -e "$policy" ]; then printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && own_policy=1; fi
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+  [ -z "$own_policy" ] || rm -f "$policy"
 fi
 
 # --- 2. engine ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
@@ -188,5 +188,60 @@ describe("rpm database (Berkeley DB)", () => {
     const g = await report([{ path: "var/lib/rpm/Packages", content: garbled }]);
     assert.equal(g.packages[0].manager, "rpm");
     assert.ok(g.packages[0].count === null || g.packages[0].count <= 2);
+  });
+});
+
+/**
+ * Packages built by rpmbuild and recorded by rpm itself (`--justdb`) in a root of its own: real headers, with
+ * rpm's region tags, signatures' digests and dozens of tags the synthetic ones lack. Undefined where rpm is missing.
+ */
+function rpmWrittenDatabase(dir: string, count: number): { db: Buffer; expected: Array<{ name: string; version: string; bytes: number }> } | undefined {
+  const lines = ["Name: base-tool", "Version: 1.2.3", "Release: 4.el9", "Summary: base", "License: MIT", "BuildArch: noarch", "%description", "base"];
+  const install = ["%install", "mkdir -p %{buildroot}/usr/share/base && head -c 12345 /dev/zero > %{buildroot}/usr/share/base/data"];
+  const files = ["%files", "/usr/share/base/data"];
+  for (let i = 0; i < count; i++) {
+    // Every third package has an epoch; sizes differ so the listing's order is fixed.
+    lines.push(`%package -n demo${i}`, `Summary: demo ${i}`, `Version: 0.${i}`, "Release: 1", ...(i % 3 === 0 ? [`Epoch: ${i + 1}`] : []), `%description -n demo${i}`, "demo");
+    install.push(`mkdir -p %{buildroot}/usr/share/demo${i} && head -c ${1000 + i * 997} /dev/zero > %{buildroot}/usr/share/demo${i}/data`);
+    files.push(`%files -n demo${i}`, `/usr/share/demo${i}/data`);
+  }
+  mkdirSync(join(dir, "SPECS"), { recursive: true });
+  writeFileSync(join(dir, "SPECS", "demo.spec"), [...lines, ...install, ...files].join("\n") + "\n");
+  const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { encoding: "utf8" });
+  const built = run("rpmbuild", ["--define", `_topdir ${dir}`, "--define", "_build_id_links none", "-bb", join(dir, "SPECS", "demo.spec")]);
+  if (built.error) return undefined;
+  assert.equal(built.status, 0, built.stderr);
+  const root = join(dir, "root");
+  const rpms = readdirSync(join(dir, "RPMS", "noarch")).map((f) => join(dir, "RPMS", "noarch", f));
+  const installed = run("rpm", ["--root", root, "--dbpath", "/var/lib/rpm", "--justdb", "--nodeps", "--noscripts", "-i", ...rpms]);
+  assert.equal(installed.status, 0, installed.stderr);
+  // What rpm itself says is installed: the expected listing, independent of whittle's readers.
+  const query = run("rpm", ["--root", root, "--dbpath", "/var/lib/rpm", "-qa", "--qf", "%{NAME}\\t%{EPOCH}\\t%{VERSION}-%{RELEASE}\\t%{SIZE}\\n"]);
+  assert.equal(query.status, 0, query.stderr);
+  const expected = query.stdout
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const [name, epoch, version, size] = line.split("\t");
+      return { name, version: epoch === "(none)" ? version : `${epoch}:${version}`, bytes: Number(size) };
+    });
+  return { db: readFileSync(join(root, "var", "lib", "rpm", "rpmdb.sqlite")), expected };
+}
+
+describe("rpm database written by rpm itself", () => {
+  const dir = mkdtempSync(join(tmpdir(), "whittle-rpm-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("lists exactly what `rpm -qa` lists: names, epochs, versions, installed sizes", async (t) => {
+    const written = rpmWrittenDatabase(dir, 60);
+    if (!written) return t.skip("rpm (rpmbuild) is not installed");
+    assert.equal(written.expected.length, 61);
+    const r = await report([{ path: "var/lib/rpm/rpmdb.sqlite", content: written.db }]);
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+    assert.equal(r.packages.length, 1);
+    assert.equal(r.packages[0].count, 61);
+    assert.deepEqual([...r.packages[0].packages].sort(byName), [...written.expected].sort(byName));
+    assert.equal(r.packages[0].bytes, written.expected.reduce((s, p) => s + p.bytes, 0));
+    assert.ok(written.expected.some((p) => /^\d+:/.test(p.version)) && written.expected.some((p) => !p.version.includes(":")));
   });
 });
