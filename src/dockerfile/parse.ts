@@ -3,6 +3,7 @@ import { joinContinuations, scanDockerfile, type InstructionSyntax, type Logical
 import { InputError } from "../errors.js";
 import { parseShell, type OffsetMap, type ShellScript } from "../shell/parser.js";
 import { SourceText, type Span } from "../text/source.js";
+import { closest } from "../text/closest.js";
 import type {
   DockerfileModel,
   Directives,
@@ -42,6 +43,12 @@ const VALUED_FLAGS: Record<string, ReadonlySet<string>> = {
   HEALTHCHECK: new Set(["interval", "timeout", "start-period", "start-interval", "retries"]),
 };
 
+/** Flags BuildKit reads as booleans (`--link`, `--link=false`); any other name stops the build ("unknown flag"). */
+const BOOLEAN_FLAGS: Record<string, ReadonlySet<string>> = {
+  COPY: new Set(["link", "parents"]),
+  ADD: new Set(["link", "keep-git-dir", "unpack"]),
+};
+
 export interface ParseOptions {
   /** Name or index of the stage to treat as the final image (docker build --target). */
   target?: string;
@@ -75,7 +82,8 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
     instructions.push(ins);
     if (!KEYWORDS.has(keyword)) {
       const shown = raw.keyword.length > 40 ? `${raw.keyword.slice(0, 40)}...` : raw.keyword;
-      problems.push({ message: `unknown instruction ${JSON.stringify(shown)}`, span: ins.keywordSpan });
+      const meant = closest(keyword, KEYWORDS);
+      problems.push({ message: `unknown instruction ${JSON.stringify(shown)}${meant ? ` (did you mean ${meant}?)` : ""}`, span: ins.keywordSpan });
       continue;
     }
     if (keyword === "FROM") {
@@ -155,6 +163,13 @@ function toInstruction(
     flags = leading.flags.map((w) => toFlag(w, logical));
     argsAt = leading.argsAt;
     const valued = VALUED_FLAGS[keyword];
+    const booleans = BOOLEAN_FLAGS[keyword] ?? new Set<string>();
+    for (const f of flags) {
+      if (valued.has(f.name) || booleans.has(f.name)) continue;
+      const meant = closest(f.name, [...valued, ...booleans]);
+      const hint = meant ? ` (did you mean --${meant}?)` : "";
+      problems.push({ message: `${keyword} has no flag --${f.name}${hint}: BuildKit stops with "unknown flag: ${f.name}"`, span: f.span });
+    }
     const missing = flags.find((f) => f.value === null && valued.has(f.name));
     if (missing) {
       // `COPY --from builder ...`: the next word is meant as the value; BuildKit takes it as an argument.

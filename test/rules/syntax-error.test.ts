@@ -13,6 +13,15 @@ ruleTester(syntaxError, {
       name: "flags with their values joined by =, boolean flags bare",
       code: "FROM --platform=$BUILDPLATFORM python:3.12-slim AS build\nRUN --mount=type=cache,target=/root/.cache/pip --network=none pip --version\nFROM python:3.12-slim\nCOPY --link --from=build --chown=1000:1000 /a /a\nADD --link --checksum=sha256:abc https://example.com/x.tar.gz /x\nHEALTHCHECK --interval=30s --retries=3 CMD true\n",
     },
+    {
+      name: "every flag BuildKit knows, booleans with and without a value",
+      code:
+        "FROM python:3.12-slim AS build\nRUN --security=insecure --device=/dev/fuse true\nFROM python:3.12-slim\n" +
+        "COPY --parents --link=false --exclude=*.pyc --chmod=644 src/./pkg /app/\n" +
+        "ADD --keep-git-dir=true --unpack --exclude=docs --chown=app https://example.com/repo.git /src\n" +
+        "HEALTHCHECK --timeout=3s --start-period=5s --start-interval=1s CMD true\n",
+    },
+    { name: "a double dash after the flags belongs to the command", code: "FROM python:3.12-slim\nRUN python -m pip --version --verbose\n" },
   ],
   invalid: [
     {
@@ -48,6 +57,26 @@ ruleTester(syntaxError, {
         { line: 3, column: 6, endColumn: 12, message: "--from needs a value joined by \"=\" (--from=build)" },
         { line: 4, column: 13, endColumn: 23, message: "(--interval=30s)" },
         { line: 5, column: 5, endColumn: 12, message: "(--mount=type=cache,target=/x)" },
+      ],
+    },
+    {
+      name: "a mistyped flag: BuildKit stops on a name it does not know; the nearest known one is suggested",
+      code: "FROM --plattform=linux/amd64 python:3.12-slim\nCOPY --chwon=app:app . /app\nADD --lnk a.tar /x\nRUN --mout=type=cache,target=/x --foo true\nHEALTHCHECK --intervall=5s CMD true\n",
+      errors: [
+        { line: 1, column: 6, endColumn: 29, message: 'FROM has no flag --plattform (did you mean --platform?): BuildKit stops with "unknown flag: plattform"' },
+        { line: 2, column: 6, endColumn: 21, message: "COPY has no flag --chwon (did you mean --chown?)" },
+        { line: 3, column: 5, endColumn: 10, message: "ADD has no flag --lnk (did you mean --link?)" },
+        { line: 4, column: 5, endColumn: 32, message: "RUN has no flag --mout (did you mean --mount?)" },
+        { line: 4, column: 33, endColumn: 38, message: 'RUN has no flag --foo: BuildKit stops with "unknown flag: foo"' },
+        { line: 5, column: 13, endColumn: 27, message: "HEALTHCHECK has no flag --intervall (did you mean --interval?)" },
+      ],
+    },
+    {
+      name: "a mistyped instruction gets the nearest one suggested, a made-up one none",
+      code: "FROM python:3.12-slim\nWORKDRI /app\nFROBNICATE x\n",
+      errors: [
+        { line: 2, column: 1, message: 'unknown instruction "WORKDRI" (did you mean WORKDIR?)' },
+        { line: 3, column: 1, message: 'unknown instruction "FROBNICATE"' },
       ],
     },
     {
