@@ -41,7 +41,7 @@ MIRROR=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.source
 need=()
 for pair in dockerd:docker.io debootstrap:debootstrap docker-registry:docker-registry skopeo:skopeo zstd:zstd \
             "$PY":python3 dpkg-deb:dpkg openssl:openssl db5.3_load:db5.3-util rpmbuild:rpm \
-            ssh-keygen:openssh-client /usr/sbin/sshd:openssh-server; do
+            ssh-keygen:openssh-client /usr/sbin/sshd:openssh-server chromium:chromium; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || need+=("${pair#*:}")
 done
 [ -x "$DOCKER" ] || need+=(docker.io)

@@ -9,6 +9,7 @@ import { analyzeImage } from "../image/analyze.js";
 import { layerInstructions, measureFindings } from "../image/attribution.js";
 import { DEFAULT_GATE, evaluateGate, mergeGate, parseGateConfig, type GateKey } from "../image/gate.js";
 import { DEFAULT_LIMITS } from "../image/layer-reader.js";
+import { sizeTree } from "../image/size-tree.js";
 import { parsePlatform } from "../image/sources/oci.js";
 import { openSource } from "../image/sources/index.js";
 import type { Progress } from "../image/sources/types.js";
@@ -17,6 +18,7 @@ import { lint } from "../lint/engine.js";
 import { readDockerfile } from "../lint/files.js";
 import { projectContext } from "../project/context.js";
 import { formatBytes } from "../report/format.js";
+import { inspectToHtml } from "../report/inspect-html.js";
 import { inspectToJson, type InspectOutput } from "../report/inspect-json.js";
 import { inspectToText } from "../report/inspect-text.js";
 import { allChecks } from "../rules/all.js";
@@ -44,7 +46,7 @@ export interface InspectCliOptions {
   color?: boolean;
 }
 
-const FORMATS = ["text", "json"];
+const FORMATS = ["text", "json", "html"];
 /** Below this, reading is quick enough that a progress bar only flickers. */
 const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 
@@ -156,7 +158,13 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   if (options.ci) out.gate = evaluateGate(analysis.report, mergeGate(DEFAULT_GATE, fileGate, flagGate));
 
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
-  process.stdout.write(options.format === "json" ? `${JSON.stringify(inspectToJson(out), null, 2)}\n` : inspectToText(out, { color, top }));
+  const render = {
+    json: () => `${JSON.stringify(inspectToJson(out), null, 2)}\n`,
+    // The picture of the filesystem is the only output that needs sizes of every directory: computed for it alone.
+    html: () => inspectToHtml({ ...out, tree: sizeTree(analysis.index) }),
+    text: () => inspectToText(out, { color, top }),
+  }[options.format as "json" | "html" | "text"];
+  process.stdout.write(render());
   return out.gate && !out.gate.passed ? 1 : 0;
 }
 
@@ -168,7 +176,7 @@ export function registerInspect(program: Command): void {
       "<image>",
       "a `docker save` or OCI archive (file, or - for stdin), an OCI layout directory, registry://host[:port]/repo:tag, or an image in the local engine",
     )
-    .option("-f, --format <format>", "text or json", "text")
+    .option("-f, --format <format>", "text, json or html (one self-contained page: layers, a treemap of the filesystem, waste and packages as bars)", "text")
     .option("--platform <os/arch[/variant]>", "image to pick from a multi-platform index (default: this machine's)")
     .option("--dockerfile <file>", "join the image to this Dockerfile: layer per instruction, measured bytes per finding")
     .option("--target <stage>", "with --dockerfile: the stage the image was built from (default: the last)")

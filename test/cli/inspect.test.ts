@@ -136,6 +136,18 @@ describe("whittle inspect", () => {
     assert.equal((JSON.parse(r.stdout) as InspectJson).totalBytes, 50_000);
   });
 
+  it("writes the HTML report as one page on standard output, the gate still deciding the exit code", () => {
+    const r = whittle(["inspect", archive, "--format", "html"]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /^<!doctype html>\n/);
+    assert.match(r.stdout, /<h2>Waste: 6\.8 KB \(14\.0% of the image\)<\/h2>/);
+    assert.equal([...r.stdout.matchAll(/<g class="layer">/g)].length, 2);
+    assert.match(r.stdout, /<g class="cell" data-path="\/usr">/);
+    const gated = whittle(["inspect", archive, "--format", "html", "--ci"]);
+    assert.equal(gated.status, 1);
+    assert.match(gated.stdout, /<section id="gate"><h2>Gate: <span class="fail">FAIL/);
+  });
+
   it("bad input: one line on stderr and exit 2", () => {
     for (const args of [
       ["inspect", join(dir, "missing.tar")],
