@@ -3,7 +3,7 @@
 // test/e2e/inspect-ssh.test.ts does the same against the real engine and docker CLI.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,6 +13,7 @@ import { analyzeImage } from "../../src/image/analyze.js";
 import { DEFAULT_LIMITS } from "../../src/image/layer-reader.js";
 import { InputError } from "../../src/errors.js";
 import { engineEndpoint, engineGet, EngineSource } from "../../src/image/sources/engine.js";
+import { chunksOf } from "../../src/image/sources/stream.js";
 import { captureRule } from "../../src/image/view.js";
 import { APP_BYTES, appArchive, closeServer, unixEngine } from "./fake-engine.js";
 import { sshdMissing, startSshd, type Sshd } from "./sshd.js";
@@ -22,11 +23,13 @@ const root = new URL("../..", import.meta.url).pathname;
 
 /**
  * The remote `docker`: `system dial-stdio` copies stdio to and from the engine socket named in a file
- * (so a test can point it at nothing), failing as the docker CLI does when no engine answers.
+ * (so a test can point it at nothing), failing as the docker CLI does when no engine answers; it records
+ * its pid beside that file, so a test can cut a connection from the far side.
  */
 function remoteDocker(bin: string, socketFile: string): void {
   const bridge = [
     'const path = require("fs").readFileSync(process.argv[1], "utf8").trim();',
+    'require("fs").writeFileSync(process.argv[1] + ".pid", String(process.pid));',
     'const s = require("net").connect(path);',
     's.on("error", (e) => { process.stderr.write(`Cannot connect to the Docker daemon at unix://${path}. Is the docker daemon running? (${e.code})\\n`); process.exit(1); });',
     "process.stdin.pipe(s); s.pipe(process.stdout);",
@@ -111,6 +114,27 @@ describe("engine over ssh:// through a real sshd", { skip: missing ? `cannot sta
       if (received > 1 << 20) break;
     }
     assert.ok(received > 1 << 20);
+    await noSshLeft();
+  });
+
+  it("an ssh connection that dies while the image streams fails the inspection with ssh's reason", async () => {
+    const res = await engineGet(engineEndpoint({ DOCKER_HOST: `ssh://root@127.0.0.1:${sshd.port}` }), "/images/endless:1/get");
+    // The remote bridge records its pid; killing it is the connection dying on the far side.
+    let received = 0;
+    await assert.rejects(
+      (async () => {
+        for await (const chunk of chunksOf(res, "endless:1")) {
+          received += chunk.length;
+          if (received > 1 << 20 && received - chunk.length <= 1 << 20) process.kill(Number(readFileSync(`${socketFile}.pid`, "utf8")), "SIGKILL");
+        }
+      })(),
+      (err: Error) => {
+        assert.ok(err instanceof InputError, String(err));
+        // The remote command killed, ssh has nothing to say but its status; still not a bare ECONNRESET.
+        assert.equal(err.message, `cannot reach the Docker engine at ssh://root@127.0.0.1:${sshd.port}: ssh exited with status 255`);
+        return true;
+      },
+    );
     await noSshLeft();
   });
 

@@ -88,7 +88,14 @@ export function engineGet(endpoint: EngineEndpoint, path: string): Promise<Incom
     const createConnection = ssh ? () => (conn = sshConnection(ssh, endpoint.display)) as Socket : undefined;
     const options = { socketPath: endpoint.socketPath, host: endpoint.host, port: endpoint.port, path, method: "GET", headers, createConnection };
     const onResponse = (res: IncomingMessage) => {
-      if (conn) res.once("close", () => conn?.destroy());
+      if (conn) {
+        const ssh = conn;
+        res.once("close", () => ssh.destroy());
+        // ssh failing mid-body would otherwise reach the reader as a bare ECONNRESET: give it ssh's reason.
+        ssh.once("error", (err) => {
+          if (!res.complete) res.destroy(err);
+        });
+      }
       resolve(res);
     };
     const req = endpoint.tls ? httpsRequest({ ...options, ...endpoint.tls }, onResponse) : request(options, onResponse);
