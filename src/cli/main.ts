@@ -12,6 +12,7 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   init: async () => (await import("./init.js")).registerInit,
   inspect: async () => (await import("./inspect.js")).registerInspect,
   rules: async () => (await import("./rules.js")).registerRules,
+  "bench-runtime": async () => (await import("./bench-runtime.js")).registerBenchRuntime,
 };
 
 const program = new Command();

@@ -76,5 +76,10 @@ describe("the bundled CLI", () => {
 
     const compare = run(["compare", "--help"]);
     assert.equal(compare.status, 0, compare.stderr);
+    // The benchmark's Python program travels inside the bundle; its options are checked before any engine is asked.
+    const bench = run(["bench-runtime", "img:1", "--runs", "0"]);
+    assert.equal(bench.status, 2);
+    assert.equal(bench.stderr, 'whittle: --runs must be a whole number from 1 to 100 (got "0")\n');
+    assert.match(run(["bench-runtime", "--help"]).stdout, /time interpreter start-up and a pure-Python workload/);
   });
 });

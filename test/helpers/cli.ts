@@ -6,12 +6,12 @@ import { basename, join } from "node:path";
 const root = new URL("../..", import.meta.url).pathname;
 
 /** Runs the CLI from source, as a user would run the built one. */
-export function whittle(args: string[], options: { cwd?: string; input?: string } = {}) {
+export function whittle(args: string[], options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(process.execPath, ["--import", "tsx", join(root, "src/cli/main.ts"), ...args], {
     cwd: options.cwd ?? root,
     input: options.input,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1" },
+    env: { ...process.env, NO_COLOR: "1", NODE_NO_WARNINGS: "1", ...options.env },
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
