@@ -1,22 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
+import type { ImageReport } from "../../src/image/analyze.js";
 import { DEFAULT_GATE, evaluateGate, mergeGate, parseBytes, parseGateConfig } from "../../src/image/gate.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
-import { captureRule } from "../../src/image/view.js";
-import { bytes, configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+import { bytes, type FileSpec } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
-async function report(layers: FileSpec[][], user = ""): Promise<ImageReport> {
-  const built = await Promise.all(layers.map((l) => layer(l)));
-  const records = [];
-  for (const l of built) {
-    const r = new LayerReader("test", l.blob.length, DEFAULT_LIMITS, captureRule);
-    await r.write(l.blob);
-    records.push({ record: await r.finish() });
-  }
-  const config = JSON.parse(configJson({ layers: built, user }).toString());
-  return analyzeImage({ kind: "test", name: "test", config, layers: records }).report;
-}
+const report = async (layers: FileSpec[][], user = ""): Promise<ImageReport> => (await analyzeLayers(layers, { user })).report;
 
 const keys = (r: ReturnType<typeof evaluateGate>) => r.checks.filter((c) => !c.passed).map((c) => c.key);
 

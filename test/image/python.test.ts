@@ -1,20 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
-import { captureRule } from "../../src/image/view.js";
-import { bytes, configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+import type { ImageReport } from "../../src/image/analyze.js";
+import { bytes, type FileSpec } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
-async function report(layers: FileSpec[][]): Promise<ImageReport> {
-  const built = await Promise.all(layers.map((l) => layer(l)));
-  const records = [];
-  for (const l of built) {
-    const r = new LayerReader("test", l.blob.length, DEFAULT_LIMITS, captureRule);
-    await r.write(l.blob);
-    records.push({ record: await r.finish() });
-  }
-  return analyzeImage({ kind: "test", name: "test", config: JSON.parse(configJson({ layers: built }).toString()), layers: records }).report;
-}
+const report = async (layers: FileSpec[][]): Promise<ImageReport> => (await analyzeLayers(layers)).report;
 
 const SITE = "opt/venv/lib/python3.11/site-packages";
 const RECORD = [

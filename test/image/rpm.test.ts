@@ -4,14 +4,13 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { analyzeImage, type ImageReport } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
+import type { ImageReport } from "../../src/image/analyze.js";
 import { hashValues } from "../../src/image/berkeley-db.js";
 import { FormatError } from "../../src/image/format-error.js";
 import { rpmPackage } from "../../src/image/rpm.js";
 import { readTable } from "../../src/image/sqlite.js";
-import { captureRule } from "../../src/image/view.js";
-import { configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+import type { FileSpec } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
 /** An rpm header as rpm stores it in its database: entry count, data length, 16-byte entries, then the data. */
 function rpmHeader(tags: Array<{ tag: number; type: 4 | 5 | 6; value: number | string }>): Buffer {
@@ -100,12 +99,7 @@ function berkeleyDb(blobs: Buffer[], dir: string): Buffer | undefined {
   return r.status === 0 && !r.error ? readFileSync(file) : undefined;
 }
 
-async function report(files: FileSpec[]): Promise<ImageReport> {
-  const built = await layer(files);
-  const reader = new LayerReader("test", built.blob.length, DEFAULT_LIMITS, captureRule);
-  await reader.write(built.blob);
-  return analyzeImage({ kind: "test", name: "test", config: JSON.parse(configJson({ layers: [built] }).toString()), layers: [{ record: await reader.finish() }] }).report;
-}
+const report = async (files: FileSpec[]): Promise<ImageReport> => (await analyzeLayers([files])).report;
 
 describe("rpm database (SQLite)", () => {
   const pkgs: Pkg[] = Array.from({ length: 400 }, (_, i) => ({ name: `pkg${i}`, version: `1.${i}`, release: `${i % 7}.el9`, size: 1000 + i * 37 }));

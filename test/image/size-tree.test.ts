@@ -1,21 +1,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeImage } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
 import { sizeTree, type SizeNode } from "../../src/image/size-tree.js";
-import { captureRule } from "../../src/image/view.js";
-import { bytes, configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+import { bytes, type FileSpec } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
-async function indexOf(layers: FileSpec[][]) {
-  const built = await Promise.all(layers.map((files) => layer(files)));
-  const records = [];
-  for (const b of built) {
-    const reader = new LayerReader("test", b.blob.length, DEFAULT_LIMITS, captureRule);
-    await reader.write(b.blob);
-    records.push({ record: await reader.finish() });
-  }
-  return analyzeImage({ kind: "test", name: "test", config: JSON.parse(configJson({ layers: built }).toString()), layers: records }).index;
-}
+const indexOf = async (layers: FileSpec[][]) => (await analyzeLayers(layers)).index;
 
 /** path -> [bytes, files, child paths] for every kept node. */
 function flat(node: SizeNode, out: Record<string, [number, number, string[]]> = {}) {

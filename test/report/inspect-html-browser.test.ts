@@ -4,25 +4,16 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, it } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { analyzeImage } from "../../src/image/analyze.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
 import { sizeTree } from "../../src/image/size-tree.js";
-import { captureRule } from "../../src/image/view.js";
 import { inspectToHtml } from "../../src/report/inspect-html.js";
-import { bytes, configJson, layer, type FileSpec } from "../helpers/image-archive.js";
+import { bytes, type FileSpec } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
 const executable = process.env.WHITTLE_CHROMIUM ?? "/usr/bin/chromium";
 const skip = existsSync(executable) ? false : `no browser at ${executable} (Debian's chromium; set WHITTLE_CHROMIUM to another)`;
 
 async function page(browser: Browser, layers: FileSpec[][]): Promise<{ page: Page; errors: string[] }> {
-  const built = await Promise.all(layers.map((files) => layer(files)));
-  const records = [];
-  for (const b of built) {
-    const reader = new LayerReader("test", b.blob.length, DEFAULT_LIMITS, captureRule);
-    await reader.write(b.blob);
-    records.push({ record: await reader.finish() });
-  }
-  const analysis = analyzeImage({ kind: "docker-archive", name: "app:1", config: JSON.parse(configJson({ layers: built }).toString()), layers: records });
+  const analysis = await analyzeLayers(layers, {}, "app:1");
   const html = inspectToHtml({ report: analysis.report, tree: sizeTree(analysis.index) });
   const p = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   const errors: string[] = [];

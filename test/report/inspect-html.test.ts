@@ -1,30 +1,24 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { analyzeImage } from "../../src/image/analyze.js";
 import { DEFAULT_GATE, evaluateGate } from "../../src/image/gate.js";
-import { DEFAULT_LIMITS, LayerReader } from "../../src/image/layer-reader.js";
 import { sizeTree } from "../../src/image/size-tree.js";
-import { captureRule } from "../../src/image/view.js";
 import { escapeHtml, inspectToHtml, type HtmlReportInput } from "../../src/report/inspect-html.js";
-import { bytes, configJson, layer } from "../helpers/image-archive.js";
+import { bytes } from "../helpers/image-archive.js";
+import { analyzeLayers } from "../helpers/analyze.js";
 
 const HOSTILE = `<script>alert("x")</script>&'.so`;
 
 async function input(): Promise<HtmlReportInput> {
-  const built = [
-    await layer([{ path: `usr/lib/${HOSTILE}`, content: bytes(60_000, 1) }, { path: "usr/bin/python3.11", content: bytes(30_000, 2) }]),
-    await layer([{ path: "root/.cache/pip/http/a", content: bytes(7_000, 3) }, { path: "app/main.py", content: bytes(3_000, 4) }]),
-    await layer([{ path: "root/" }, { path: "root/.wh..cache" }]),
-  ];
-  const records = [];
-  for (const b of built) {
-    const reader = new LayerReader("test", b.blob.length, DEFAULT_LIMITS, captureRule);
-    await reader.write(b.blob);
-    records.push({ record: await reader.finish() });
-  }
   const history = [{ created_by: "/bin/sh -c #(nop) ADD file:x in /" }, { created_by: "/bin/sh -c pip install <b>flask</b>" }, { created_by: "/bin/sh -c rm -rf /root/.cache" }];
-  const config = JSON.parse(configJson({ layers: built, history }).toString());
-  const analysis = analyzeImage({ kind: "docker-archive", name: "app:1", config, layers: records });
+  const analysis = await analyzeLayers(
+    [
+      [{ path: `usr/lib/${HOSTILE}`, content: bytes(60_000, 1) }, { path: "usr/bin/python3.11", content: bytes(30_000, 2) }],
+      [{ path: "root/.cache/pip/http/a", content: bytes(7_000, 3) }, { path: "app/main.py", content: bytes(3_000, 4) }],
+      [{ path: "root/" }, { path: "root/.wh..cache" }],
+    ],
+    { history },
+    "app:1",
+  );
   return { report: analysis.report, tree: sizeTree(analysis.index), gate: evaluateGate(analysis.report, { ...DEFAULT_GATE, maxWastePercent: 0.05 }) };
 }
 
