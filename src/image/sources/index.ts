@@ -14,7 +14,7 @@ import type { ImageSource } from "./types.js";
  *   docker-archive:FILE, oci-archive:FILE, FILE  a tar (`docker save`, skopeo oci-archive; gzip or zstd as a whole too)
  *   oci:DIR, DIR                                 an OCI image layout directory
  *   -                                            a tar on standard input
- *   docker-daemon:NAME, NAME                     an image in the local engine (DOCKER_HOST honoured)
+ *   docker-daemon:NAME, NAME                     an image in an engine (DOCKER_HOST and docker contexts honoured)
  */
 export function openSource(arg: string, options: RegistryOptions = {}): ImageSource {
   if (arg === "-") return new ArchiveSource("stdin", async () => ({ chunks: process.stdin }));
