@@ -70,5 +70,7 @@ describe("whittle inspect through ssh:// and the real docker system dial-stdio",
     assert.equal(local.layers.length, 3);
     assert.equal(local.totalBytes, BASE_FILE + APP_FILE + DATA_FILE);
     assert.deepEqual(remote, local);
+    // With the socket named after the host, the remote docker CLI is told where its engine is.
+    assert.deepEqual(await inspectWith(`ssh://root@127.0.0.1:${sshd.port}/var/run/docker.sock`), local);
   });
 });

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import type { IncomingMessage, Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { pathToFileURL } from "node:url";
 import { analyzeImage } from "../../src/image/analyze.js";
@@ -23,12 +23,13 @@ const root = new URL("../..", import.meta.url).pathname;
 
 /**
  * The remote `docker`: `system dial-stdio` copies stdio to and from the engine socket named in a file
- * (so a test can point it at nothing), failing as the docker CLI does when no engine answers; it records
- * its pid beside that file, so a test can cut a connection from the far side.
+ * (so a test can point it at nothing), or the one `--host unix://PATH` names, failing as the docker CLI
+ * does when no engine answers; it records its pid beside that file, so a test can cut a connection from
+ * the far side.
  */
 function remoteDocker(bin: string, socketFile: string): void {
   const bridge = [
-    'const path = require("fs").readFileSync(process.argv[1], "utf8").trim();',
+    'const path = process.argv[2] || require("fs").readFileSync(process.argv[1], "utf8").trim();',
     'require("fs").writeFileSync(process.argv[1] + ".pid", String(process.pid));',
     'const s = require("net").connect(path);',
     's.on("error", (e) => { process.stderr.write(`Cannot connect to the Docker daemon at unix://${path}. Is the docker daemon running? (${e.code})\\n`); process.exit(1); });',
@@ -36,7 +37,10 @@ function remoteDocker(bin: string, socketFile: string): void {
   ].join(" ");
   writeFileSync(
     join(bin, "docker"),
-    `#!/bin/sh\n[ "$*" = "system dial-stdio" ] || { echo "docker: unexpected arguments: $*" >&2; exit 64; }\nexec ${process.execPath} -e '${bridge}' ${socketFile}\n`,
+    "#!/bin/sh\n" +
+      'host=""; if [ "$1" = --host ]; then host="${2#unix://}"; shift 2; fi\n' +
+      '[ "$*" = "system dial-stdio" ] || { echo "docker: unexpected arguments: $*" >&2; exit 64; }\n' +
+      `exec ${process.execPath} -e '${bridge}' ${socketFile} "$host"\n`,
   );
   chmodSync(join(bin, "docker"), 0o755);
 }
@@ -104,6 +108,22 @@ describe("engine over ssh:// through a real sshd", { skip: missing ? `cannot sta
     await noSshLeft();
     await assert.rejects(inspect("other:2"), new InputError(`image other:2 not found in the engine at ssh://root@127.0.0.1:${sshd.port}`));
     await noSshLeft();
+  });
+
+  it("reaches the socket the address names after the host, a path with a space in it too", async () => {
+    // A second engine, at a path the remote shell would split if whittle did not quote it.
+    const spaced = join(dir, "rootless user", "docker.sock");
+    mkdirSync(dirname(spaced));
+    const other = await unixEngine(spaced, await appArchive(), seen);
+    try {
+      writeFileSync(socketFile, join(dir, "nothing-here.sock"));
+      process.env.DOCKER_HOST = `ssh://root@127.0.0.1:${sshd.port}${encodeURI(spaced)}`;
+      assert.equal((await inspect("app:1")).totalBytes, APP_BYTES);
+      await noSshLeft();
+    } finally {
+      writeFileSync(socketFile, socket);
+      await closeServer(other);
+    }
   });
 
   it("a response abandoned halfway ends its ssh process", async () => {

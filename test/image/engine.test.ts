@@ -86,18 +86,22 @@ describe("ssh:// engine addresses", () => {
     assert.deepEqual(parseSshUrl("ssh://build-box", "DOCKER_HOST"), { host: "build-box" });
     assert.deepEqual(parseSshUrl("ssh://build-box/", "DOCKER_HOST"), { host: "build-box" });
     assert.deepEqual(parseSshUrl("ssh://ci%2Bdeploy@[fd00::1]:22", "DOCKER_HOST"), { user: "ci+deploy", host: "fd00::1", port: 22 });
+    // A socket after the host, as newer docker CLIs take it (a rootless engine's): `docker --host unix://...` remotely.
+    assert.deepEqual(parseSshUrl("ssh://me@host/run/user/1000/docker.sock", "DOCKER_HOST"), { user: "me", host: "host", socket: "/run/user/1000/docker.sock" });
+    assert.deepEqual(sshArgs({ host: "host", socket: "/run/user/1000/docker.sock" }), ["-T", "--", "host", "docker", "--host", "unix:///run/user/1000/docker.sock", "system", "dial-stdio"]);
+    // The remote shell reads the command: a path with a space or a quote stays one word.
+    assert.deepEqual(sshArgs(parseSshUrl("ssh://host/tmp/it's%20here.sock", "DOCKER_HOST")).slice(4, 6), ["--host", "'unix:///tmp/it'\\''s here.sock'"]);
     assert.deepEqual(sshArgs({ user: "me", host: "build-box", port: 2222 }), ["-l", "me", "-p", "2222", "-T", "--", "build-box", "docker", "system", "dial-stdio"]);
     // "--" keeps a host that looks like an option from ever being one.
     assert.deepEqual(sshArgs({ host: "-oProxyCommand=x" }), ["-T", "--", "-oProxyCommand=x", "docker", "system", "dial-stdio"]);
   });
 
-  it("refuses a path, a query, a fragment, a password and a missing host, each in one line", () => {
+  it("refuses a query, a fragment, a password and a missing host, each in one line", () => {
     const cases: Array<[string, RegExp]> = [
-      ["ssh://me@host/var/run/docker.sock", /^DOCKER_HOST=ssh:\/\/me@host\/var\/run\/docker\.sock: a path after the host \("\/var\/run\/docker\.sock"\) is not supported; use ssh:\/\/\[user@\]host\[:port\]$/],
-      ["ssh://me@host?socket=x", /: a query \("\?socket=x"\) is not supported/],
+      ["ssh://me@host?socket=x", /^DOCKER_HOST=ssh:\/\/me@host\?socket=x: a query \("\?socket=x"\) is not supported; use ssh:\/\/\[user@\]host\[:port\]\[\/socket\]$/],
       ["ssh://me@host#x", /: a fragment \("#x"\) is not supported/],
       ["ssh://me:hunter2@host", /^DOCKER_HOST=ssh:\/\/me:\*\*\*@host: a password in the address is not supported/],
-      ["ssh://", /: no host name; use ssh:\/\/\[user@\]host\[:port\]$/],
+      ["ssh://", /: no host name; use ssh:\/\/\[user@\]host\[:port\]\[\/socket\]$/],
       ["ssh://host:port", /: not a valid ssh:\/\/ address/],
     ];
     for (const [value, expected] of cases) {

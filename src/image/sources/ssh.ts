@@ -2,17 +2,18 @@ import { spawn } from "node:child_process";
 import { Duplex } from "node:stream";
 import { InputError } from "../../errors.js";
 
-/** Where `ssh://[user@]host[:port]` leads: the arguments the system ssh client gets, nothing more. */
+/** Where `ssh://[user@]host[:port][/socket]` leads: the arguments the system ssh client gets, nothing more. */
 export interface SshTarget {
   user?: string;
   host: string;
   port?: number;
+  /** The remote engine's socket, when the address names one (a rootless engine's /run/user/1000/docker.sock). */
+  socket?: string;
 }
 
 /**
- * Parses an ssh:// engine address as the docker CLI does: a user but no password, a host, a port, and
- * no path, query or fragment (the remote side runs `docker system dial-stdio` against its own default
- * engine, so there is nothing for them to mean).
+ * Parses an ssh:// engine address as the docker CLI does: a user but no password, a host, a port, an
+ * optional path to the remote engine's unix socket, and no query or fragment.
  */
 export function parseSshUrl(value: string, where: string): SshTarget {
   const bad = (why: string) => new InputError(`${where}: ${why}`);
@@ -28,29 +29,35 @@ export function parseSshUrl(value: string, where: string): SshTarget {
     const hidden = where.replace(`:${url.password}@`, ":***@");
     throw new InputError(`${hidden}: a password in the address is not supported; use a key (ssh-agent or IdentityFile in ~/.ssh/config)`);
   }
-  if (url.pathname && url.pathname !== "/") throw bad(`a path after the host ("${url.pathname}") is not supported; use ssh://[user@]host[:port]`);
-  if (url.search) throw bad(`a query ("${url.search}") is not supported; use ssh://[user@]host[:port]`);
-  if (url.hash) throw bad(`a fragment ("${url.hash}") is not supported; use ssh://[user@]host[:port]`);
+  if (url.search) throw bad(`a query ("${url.search}") is not supported; use ssh://[user@]host[:port][/socket]`);
+  if (url.hash) throw bad(`a fragment ("${url.hash}") is not supported; use ssh://[user@]host[:port][/socket]`);
   // IPv6 literals keep their brackets in the URL; ssh wants the bare address.
   const host = url.hostname.replace(/^\[(.*)\]$/, "$1");
-  if (!host) throw bad("no host name; use ssh://[user@]host[:port]");
+  if (!host) throw bad("no host name; use ssh://[user@]host[:port][/socket]");
   const target: SshTarget = { host };
   if (url.username) target.user = decodeURIComponent(url.username);
   if (url.port) target.port = Number(url.port);
+  if (url.pathname && url.pathname !== "/") target.socket = decodeURIComponent(url.pathname);
   return target;
 }
 
 /**
  * The ssh command line of docker's connection helper: `-T` (no terminal, so no login shell and no
  * line discipline in the byte stream), `--` so a host can never be read as an option, and the remote
- * command that bridges stdio to the remote engine. Nothing else: the user's ~/.ssh/config decides keys,
- * host-key checking, proxies and timeouts.
+ * command that bridges stdio to the remote engine (`--host unix://SOCKET` first when the address names a
+ * socket). Nothing else: the user's ~/.ssh/config decides keys, host-key checking, proxies and timeouts.
  */
 export function sshArgs(target: SshTarget): string[] {
   const args: string[] = [];
   if (target.user !== undefined) args.push("-l", target.user);
   if (target.port !== undefined) args.push("-p", String(target.port));
-  return [...args, "-T", "--", target.host, "docker", "system", "dial-stdio"];
+  const socket = target.socket === undefined ? [] : ["--host", remoteWord(`unix://${target.socket}`)];
+  return [...args, "-T", "--", target.host, "docker", ...socket, "system", "dial-stdio"];
+}
+
+/** ssh hands the remote command to the remote user's shell: a socket path with spaces or quotes must stay one word. */
+function remoteWord(word: string): string {
+  return /^[\w./:@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** Keeps the tail of ssh's stderr: its last line says why a connection failed. */
