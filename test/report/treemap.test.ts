@@ -37,6 +37,17 @@ describe("squarified treemap layout", () => {
     assert.ok(worst < 3, `worst aspect ratio ${worst}`);
   });
 
+  it("tiles exactly for any weights and box (500 random cases, seeded)", () => {
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (let k = 0; k < 500; k++) {
+      const n = 1 + Math.floor(random() * 40);
+      // Sizes spread over six orders of magnitude, as files and directories are.
+      const weights = Array.from({ length: n }, () => 10 ** (random() * 6)).sort((a, b) => b - a);
+      assertTiles(weights, { x: random() * 50, y: random() * 50, w: 1 + random() * 1200, h: 1 + random() * 700 });
+    }
+  });
+
   it("draws nothing for nothing to draw", () => {
     assert.deepEqual(squarify([], { x: 0, y: 0, w: 10, h: 10 }), []);
     assert.deepEqual(squarify([3, 1], { x: 0, y: 0, w: 0, h: 10 }), []);
