@@ -3,7 +3,8 @@ import { inheritedInstructions, runCommands } from "../dockerfile/query.js";
 import { systemPackageOp } from "../shell/packages.js";
 import { baseImageFacts, type BaseImageFacts } from "./lib/base-images.js";
 import { pythonEnvCopies } from "./lib/python-env.js";
-import { appInvocation, commandForm } from "./lib/start.js";
+import { appInvocation, commandForm, formCommands } from "./lib/start.js";
+import { scriptLocation, scriptsRunBy } from "./lib/start-script.js";
 import { defineCheck, type Fix } from "./types.js";
 
 function chain(stage: Stage): Stage[] {
@@ -59,7 +60,8 @@ export default defineCheck({
       "and a network tool to the attack surface; the image already has Python, so probe with urllib: " +
       "`HEALTHCHECK CMD [\"python3\", \"-c\", \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/', " +
       "timeout=5)\"]` (it exits non-zero on connection errors and HTTP errors). Silent for base images whose contents " +
-      "are not known.",
+      "are not known. A HEALTHCHECK that runs a shell script from the build context or a heredoc is read too, and its " +
+      "curl or wget counts the same way.",
   },
   check(ctx) {
     const stage = ctx.target;
@@ -70,7 +72,8 @@ export default defineCheck({
     if (!facts.known || facts.family === "scratch") return;
     const form = commandForm(ctx.file, hc);
     if (!form) return;
-    const commands: SimpleCommand[] = form.script?.commands ?? (form.json?.length ? [{ name: form.json[0].text, words: form.json, assignments: [], span: { start: form.json[0].span.start, end: form.json.at(-1)!.span.end }, separator: "start", nested: false }] : []);
+    const direct = formCommands(form, true);
+    const commands = direct.map((d) => d.cmd);
     for (const cmd of commands) {
       const inv = appInvocation(cmd);
       if (inv.tool !== "curl" && inv.tool !== "wget") continue;
@@ -92,6 +95,19 @@ export default defineCheck({
         fix,
       });
       return;
+    }
+    // A HEALTHCHECK that runs a script (`CMD ["/app/healthcheck.sh"]`): the script's own curl or wget.
+    for (const script of scriptsRunBy(stage, ctx.project, direct)) {
+      for (const sc of script.commands) {
+        const inv = appInvocation(sc.cmd);
+        if (inv.tool !== "curl" && inv.tool !== "wget") continue;
+        if (hasTool(stage, facts, inv.tool)) return;
+        ctx.report(script.word, {
+          message: `HEALTHCHECK runs ${scriptLocation(sc)}: ${inv.tool} is not in the image (${chain(stage)[0].image.raw} does not ship it and this Dockerfile never installs it), so the check always fails; probe with Python's urllib instead`,
+          instruction: hc,
+        });
+        return;
+      }
     }
   },
 });

@@ -15,6 +15,17 @@ ruleTester(healthcheckToolMissing, {
     { name: "curl installed in a parent stage", code: "FROM python:3.12-slim AS base\nRUN apt-get update && apt-get install -y curl\nFROM base\nHEALTHCHECK CMD curl -f http://localhost/\n" },
     { name: "curl binary copied in", code: "FROM python:3.12-slim AS tools\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=tools /usr/bin/curl /usr/bin/curl\nHEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/\"]\n" },
     { name: "healthcheck of a stage that is not the target", code: "FROM python:3.12-slim AS other\nHEALTHCHECK CMD curl -f http://localhost/\nFROM python:3.12\nCMD [\"python\", \"app.py\"]\n" },
+    {
+      name: "a health script that probes with Python",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nHEALTHCHECK CMD [\"sh\", \"healthcheck.sh\"]\n",
+      files: { "healthcheck.sh": "#!/bin/sh\nexec python3 -c \"import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/')\"\n" },
+    },
+    {
+      name: "a health script whose curl the Dockerfile installs",
+      code: "FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCOPY healthcheck.sh /usr/local/bin/\nHEALTHCHECK CMD healthcheck.sh\n",
+      files: { "healthcheck.sh": "#!/bin/sh\ncurl -fsS http://127.0.0.1:8000/health\n" },
+    },
+    { name: "a health script the context does not hold", code: "FROM python:3.12-slim\nHEALTHCHECK CMD [\"/app/healthcheck.sh\"]\n", files: { "other.txt": "" } },
   ],
   invalid: [
     {
@@ -36,6 +47,17 @@ ruleTester(healthcheckToolMissing, {
       name: "inherited HEALTHCHECK, curl installed only in a builder",
       code: "FROM python:3.12-slim AS build\nRUN apt-get update && apt-get install -y curl\nFROM python:3.12-slim AS base\nHEALTHCHECK CMD curl -fsS localhost:8000/ping\nFROM base\nCMD [\"python\", \"app.py\"]\n",
       errors: [{ line: 4, column: 17 }],
+    },
+    {
+      name: "a health script from the context that runs curl, found through PATH",
+      code: "FROM python:3.12-slim\nWORKDIR /app\nCOPY healthcheck.sh /usr/local/bin/\nHEALTHCHECK --interval=10s CMD healthcheck.sh || exit 1\n",
+      files: { "healthcheck.sh": "#!/bin/sh\nset -e\ncurl -fsS http://127.0.0.1:8000/health > /dev/null\n" },
+      errors: [{ line: 4, column: 32, endColumn: 46, message: "HEALTHCHECK runs healthcheck.sh line 3 (curl -fsS http://127.0.0.1:8000/health): curl is not in the image (python:3.12-slim does not ship it" }],
+    },
+    {
+      name: "a health script written by a heredoc that runs wget",
+      code: "FROM python:3.12-slim\nCOPY --chmod=755 <<EOF /health.sh\n#!/bin/sh\nwget -q --spider http://127.0.0.1:8000/\nEOF\nHEALTHCHECK CMD [\"/health.sh\"]\n",
+      errors: [{ line: 6, column: 18, message: "HEALTHCHECK runs health.sh line 2 (wget -q --spider http://127.0.0.1:8000/): wget is not in the image" }],
     },
     {
       name: "Alpine without curl",

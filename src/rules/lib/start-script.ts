@@ -57,9 +57,14 @@ export function startScripts(file: DockerfileModel, stage: Stage, project: Proje
 const cellOf = perObjectPair((_stage: Stage, _file: DockerfileModel): { project?: ProjectContext; scripts: StartScript[] } => ({ scripts: [] }));
 
 function readStartScripts(file: DockerfileModel, stage: Stage, project: ProjectContext): StartScript[] {
+  return scriptsRunBy(stage, project, startCommands(file, stage));
+}
+
+/** The shell scripts these commands of a stage run (a HEALTHCHECK's, say), read as start scripts are. */
+export function scriptsRunBy(stage: Stage, project: ProjectContext, commands: StartCommand[]): StartScript[] {
   const out: StartScript[] = [];
   const seen = new Set<string>();
-  for (const via of startCommands(file, stage)) {
+  for (const via of commands) {
     const named = scriptWord(via, project);
     if (!named) continue;
     for (const path of candidates(stage, named.word.text, named.viaShell)) {

@@ -95,7 +95,8 @@ function asCommand(words: Word[]): SimpleCommand {
   return { name: words[0].text, words, assignments: [], span: { start: words[0].span.start, end: words.at(-1)!.span.end }, separator: "start", nested: false };
 }
 
-function formCommands(form: CommandForm, exec: boolean): StartCommand[] {
+/** The commands a start or health-check form runs (`exec`: whether exec-form words start the process directly). */
+export function formCommands(form: CommandForm, exec: boolean): StartCommand[] {
   if (form.script) return form.script.commands.map((cmd) => ({ cmd, ins: form.ins, exec: false }));
   if (form.json && form.json.length > 0) return [{ cmd: asCommand(form.json), ins: form.ins, exec }];
   return [];
