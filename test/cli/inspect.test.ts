@@ -128,6 +128,10 @@ describe("whittle inspect", () => {
     });
     const text = whittle(["inspect", archive, "--dockerfile", join(dir, "Dockerfile")]);
     assert.match(text.stdout, /2:5 +pip-cache +6\.8 KB \(layer 1\)/);
+    const html = whittle(["inspect", archive, "--dockerfile", join(dir, "Dockerfile"), "--format", "html"]);
+    assert.match(html.stdout, /<tr><td class="n">2:5<\/td><td>pip-cache<\/td><td class="n">6\.8 KB<\/td><td>layer 1<\/td>/);
+    // Layers are named by their Dockerfile line.
+    assert.match(html.stdout, /<title>layer 1: 9\.8 KB, waste 6\.8 KB\nline 2: RUN pip install flask<\/title>/);
   });
 
   it("reads an archive from standard input", () => {
