@@ -73,6 +73,9 @@ describe("the bundled CLI", () => {
     const inspect = run(["inspect", archive, "--format", "json"]);
     assert.equal(inspect.status, 0, inspect.stderr);
     assert.equal(JSON.parse(inspect.stdout).totalBytes, 5300);
+    const html = run(["inspect", archive, "--format", "html"]);
+    assert.equal(html.status, 0, html.stderr);
+    assert.match(html.stdout, /^<!doctype html>\n[\s\S]*<g class="cell" data-path="\/usr">/);
 
     const compare = run(["compare", "--help"]);
     assert.equal(compare.status, 0, compare.stderr);
