@@ -86,6 +86,7 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
       problems.push({ message: `unknown instruction ${JSON.stringify(shown)}${meant ? ` (did you mean ${meant}?)` : ""}`, span: ins.keywordSpan });
       continue;
     }
+    if (keyword === "ONBUILD") checkTrigger(ins, problems);
     if (keyword === "FROM") {
       if (stages.length === MAX_STAGES) throw new InputError(`${path}: more than ${MAX_STAGES} build stages, more than whittle analyses`);
       current = makeStage(ins, stages, globalArgs, problems);
@@ -140,6 +141,26 @@ export function parseDockerfile(path: string, text: string, options: ParseOption
     problems,
     buildkit,
   };
+}
+
+/**
+ * An ONBUILD's trigger: BuildKit refuses a missing one, ONBUILD, FROM and MAINTAINER when it reads this file; any other
+ * word it does not know as an instruction fails every build that starts FROM the image instead.
+ */
+function checkTrigger(ins: Instruction, problems: ParseProblem[]): void {
+  const word = ins.args[0];
+  if (!word) {
+    problems.push({ message: "ONBUILD without an instruction: BuildKit stops (\"ONBUILD requires at least one argument\")", span: ins.keywordSpan });
+    return;
+  }
+  const trigger = word.text.toUpperCase();
+  if (trigger === "ONBUILD") problems.push({ message: "ONBUILD ONBUILD: BuildKit stops (\"Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed\")", span: word.span });
+  else if (trigger === "FROM" || trigger === "MAINTAINER") problems.push({ message: `${trigger} cannot be an ONBUILD trigger: BuildKit stops ("${trigger} isn't allowed as an ONBUILD trigger")`, span: word.span });
+  else if (!KEYWORDS.has(trigger)) {
+    const meant = closest(trigger, KEYWORDS);
+    const shown = word.text.length > 40 ? `${word.text.slice(0, 40)}...` : word.text;
+    problems.push({ message: `unknown instruction ${JSON.stringify(shown)} in ONBUILD${meant ? ` (did you mean ${meant}?)` : ""}: every build FROM this image fails on it`, span: word.span });
+  }
 }
 
 function toInstruction(

@@ -80,6 +80,16 @@ ruleTester(syntaxError, {
       ],
     },
     {
+      name: "ONBUILD triggers BuildKit refuses, and one no build FROM the image can run",
+      code: "FROM python:3.12-slim\nONBUILD ONBUILD RUN true\nONBUILD FROM python:3.12\nONBUILD\nONBUILD RUNN pip install -r requirements.txt\nONBUILD COPY . /app\n",
+      errors: [
+        { line: 2, column: 9, endColumn: 16, message: "ONBUILD ONBUILD: BuildKit stops" },
+        { line: 3, column: 9, endColumn: 13, message: "FROM cannot be an ONBUILD trigger" },
+        { line: 4, column: 1, endColumn: 8, message: "ONBUILD without an instruction" },
+        { line: 5, column: 9, endColumn: 13, message: 'unknown instruction "RUNN" in ONBUILD (did you mean RUN?): every build FROM this image fails on it' },
+      ],
+    },
+    {
       name: "no FROM at all",
       code: "ARG X=1\n",
       errors: [{ line: 1, column: 1, message: "no FROM instruction" }],
