@@ -109,6 +109,13 @@ export class Docker {
     };
   }
 
+  /** Pulls an image; on failure, the engine's last line saying why. */
+  pull(ref: string): { ok: true } | { ok: false; why: string } {
+    const r = spawnSync(this.info.cli, ["pull", "-q", ref], { encoding: "utf8", env: this.env(), timeout: 600_000 });
+    if (r.status === 0) return { ok: true };
+    return { ok: false, why: (r.stderr || r.stdout || "").trim().split("\n").filter(Boolean).at(-1) ?? `exit code ${r.status}` };
+  }
+
   /** `docker run --rm` with a time limit; the container is removed even when the limit is hit. */
   run(image: string, options: { entrypoint?: string; args?: string[]; network?: string; timeoutMs?: number } = {}): Promise<RunResult> {
     const name = `whittle-run-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;

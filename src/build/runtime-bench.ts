@@ -95,12 +95,14 @@ export function summarize(runs: number, probes: Array<{ image: string; probe: Pr
 const PYTHONS = ["python3", "python"];
 
 export async function benchRuntime(docker: Docker, images: string[], options: { runs: number; onImage?: (image: string) => void }): Promise<RuntimeReport> {
-  // Every image must exist before any is measured: a typo in the last should not cost the others' minutes.
+  // Every image must be there before any is measured: a typo in the last should not cost the others' minutes.
+  // Missing ones are pulled, as `docker run` would.
   for (const image of images) {
     try {
       docker.inspect(image);
     } catch {
-      throw new InputError(`image ${image} not found in the engine (build or pull it first)`);
+      const pulled = docker.pull(image);
+      if (!pulled.ok) throw new InputError(`image ${image} is not in the engine and could not be pulled (${pulled.why})`);
     }
   }
   const probes: Array<{ image: string; probe: ProbeOutput }> = [];
