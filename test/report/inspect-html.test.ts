@@ -42,6 +42,22 @@ describe("inspect HTML report", async () => {
     assert.equal(count(html, "<b>"), 0);
   });
 
+  it("opens no element but its own, whatever the image's names hold (200 seeded random names)", async () => {
+    let seed = 7;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const alphabet = ["<", ">", "&", '"', "'", "/", "=", " ", "a", "script", "img", "svg", "é", "🐍", "\u202e", "%", "\\"];
+    const name = () => Array.from({ length: 3 + Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * alphabet.length)]).join("").replace(/\//g, "_");
+    const files = Array.from({ length: 200 }, (_, i) => ({ path: `usr/${name()}${i}/${name()}`, content: bytes(1_000 + i * 300, i) }));
+    const page = inspectToHtml(await (async () => {
+      const a = await analyzeLayers([files], { history: [{ created_by: `/bin/sh -c ${name()}` }] }, name());
+      return { report: a.report, tree: sizeTree(a.index) };
+    })());
+    const OWN = new Set(["html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "small", "table", "thead", "tbody", "tr", "th", "td", "section", "p", "svg", "g", "rect", "text", "div", "span", "ul", "li"]);
+    const opened = [...page.matchAll(/<\/?([a-zA-Z][\w-]*)/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(opened.filter((t) => !OWN.has(t)))], []);
+    assert.equal(count(page, "<!"), 1);
+  });
+
   it("draws each layer with bytes as a share of one bar, and its waste", () => {
     const r = data.report;
     assert.deepEqual(r.layers.map((l) => l.bytes), [90_000, 10_000, 0]);
