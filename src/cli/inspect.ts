@@ -7,6 +7,7 @@ import { configFromPyproject, loadConfigFile } from "../config.js";
 import { InputError } from "../errors.js";
 import { analyzeImage } from "../image/analyze.js";
 import { layerInstructions, measureFindings } from "../image/attribution.js";
+import { diffImages } from "../image/diff.js";
 import { DEFAULT_GATE, evaluateGate, mergeGate, parseGateConfig, type GateKey } from "../image/gate.js";
 import { DEFAULT_LIMITS } from "../image/layer-reader.js";
 import { sizeTree } from "../image/size-tree.js";
@@ -40,6 +41,9 @@ export interface InspectCliOptions {
   maxWastePercent?: string;
   root?: boolean;
   compilers?: boolean;
+  baseline?: string;
+  maxGrowth?: string;
+  maxGrowthPercent?: string;
   insecureRegistry?: boolean;
   maxRatio?: string;
   top: string;
@@ -82,6 +86,8 @@ function gateSettingsFromFlags(options: InspectCliOptions) {
   set("maxImageSize", options.maxImageSize);
   set("maxWaste", options.maxWaste);
   set("maxWastePercent", options.maxWastePercent);
+  set("maxGrowth", options.maxGrowth);
+  set("maxGrowthPercent", options.maxGrowthPercent);
   if (options.root === false) raw.noRoot = true;
   if (options.compilers === false) raw.noCompilers = true;
   return parseGateConfig(raw, "flag");
@@ -125,6 +131,9 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   const contextDir = options.context ?? (options.dockerfile ? dirname(options.dockerfile) : ".");
   // Settle every input before the (possibly long) read of the image.
   const flagGate = gateSettingsFromFlags(options);
+  if ((options.maxGrowth !== undefined || options.maxGrowthPercent !== undefined) && !options.baseline) {
+    throw new InputError("--max-growth and --max-growth-percent compare with a baseline: name it with --baseline IMAGE");
+  }
   const fileGate = options.ci ? gateSettingsFromFiles(options, contextDir) : {};
   const dockerfileText = options.dockerfile ? readDockerfile(options.dockerfile) : undefined;
 
@@ -137,6 +146,15 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   });
   const analysis = analyzeImage(loaded);
   const out: InspectOutput = { report: analysis.report };
+  if (options.baseline) {
+    const baseline = await openSource(options.baseline, { insecure: options.insecureRegistry }).load({
+      platform: options.platform ? parsePlatform(options.platform) : undefined,
+      limits: { ...DEFAULT_LIMITS, maxRatio },
+      capture: captureRule,
+      progress: progressBar(),
+    });
+    out.diff = diffImages(analyzeImage(baseline), analysis);
+  }
 
   if (options.dockerfile && dockerfileText !== undefined) {
     const lintConfig = configFor(contextDir, { config: options.config && !isYaml(options.config) ? options.config : undefined });
@@ -155,7 +173,7 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
       measures: measureFindings(analysis, result.model, result.findings),
     };
   }
-  if (options.ci) out.gate = evaluateGate(analysis.report, mergeGate(DEFAULT_GATE, fileGate, flagGate));
+  if (options.ci) out.gate = evaluateGate(analysis.report, mergeGate(DEFAULT_GATE, fileGate, flagGate), out.diff);
 
   const color = options.color ?? (process.stdout.isTTY === true && !process.env.NO_COLOR);
   const render = {
@@ -191,6 +209,9 @@ export function registerInspect(program: Command): void {
     .option("--max-waste-percent <ratio>", "gate: whittle's waste / image size at most this (default 0.1)")
     .option("--no-root", "gate: fail when the image runs as root")
     .option("--no-compilers", "gate: fail when a compiler ships in the image")
+    .option("--baseline <image>", "compare with this image (e.g. the last release): size, directories, distributions and packages that changed")
+    .option("--max-growth <size>", "gate, with --baseline: growth over the baseline at most this (e.g. 20MB)")
+    .option("--max-growth-percent <ratio>", "gate, with --baseline: growth over the baseline / its size at most this")
     .option("--insecure-registry", "allow plain http and unverified TLS for a registry that is not on loopback")
     .option("--max-ratio <n>", "largest decompression ratio accepted before a layer counts as a bomb", String(DEFAULT_LIMITS.maxRatio))
     .option("--top <n>", "rows per table in text output", "10")

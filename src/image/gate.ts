@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import type { ImageReport } from "./analyze.js";
+import type { ImageDiff } from "./diff.js";
 
 /**
  * The CI gate of `whittle inspect --ci`. dive's keys keep dive's meaning (so a `.dive-ci` carries
@@ -20,6 +21,10 @@ export interface GateConfig {
   maxWastePercent?: number;
   noRoot?: boolean;
   noCompilers?: boolean;
+  /** Growth over the baseline image (`--baseline`), in bytes; judged only when there is a baseline. */
+  maxGrowth?: number;
+  /** Growth over the baseline image / the baseline's size (0..1); judged only when there is a baseline. */
+  maxGrowthPercent?: number;
 }
 
 export type GateKey = keyof GateConfig;
@@ -36,6 +41,8 @@ const KINDS: Record<GateKey, "ratio" | "bytes" | "flag"> = {
   maxWastePercent: "ratio",
   noRoot: "flag",
   noCompilers: "flag",
+  maxGrowth: "bytes",
+  maxGrowthPercent: "ratio",
 };
 
 const UNITS: Record<string, number> = {
@@ -117,7 +124,7 @@ export interface GateResult {
 const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
 const bytes = (x: number) => `${x} bytes`;
 
-export function evaluateGate(report: ImageReport, gate: GateConfig): GateResult {
+export function evaluateGate(report: ImageReport, gate: GateConfig, diff?: ImageDiff): GateResult {
   const checks: GateCheck[] = [];
   const { dive, waste } = report;
   const limit = (key: GateKey, actual: number | null, threshold: number, fails: (a: number) => boolean, show: (x: number) => string, what: string) => {
@@ -150,6 +157,14 @@ export function evaluateGate(report: ImageReport, gate: GateConfig): GateResult 
   if (gate.noCompilers) {
     const found = report.compilers.map((c) => c.path);
     checks.push({ key: "noCompilers", threshold: true, actual: found.length > 0, passed: found.length === 0, message: found.length ? `compilers present: ${found.join(", ")}` : "no compilers" });
+  }
+  if (diff) {
+    const growth = diff.delta.totalBytes;
+    const base = `growth over ${diff.baseline.name}`;
+    if (gate.maxGrowth !== undefined) limit("maxGrowth", growth, gate.maxGrowth, (a) => a > gate.maxGrowth!, bytes, base);
+    if (gate.maxGrowthPercent !== undefined) {
+      limit("maxGrowthPercent", diff.baseline.totalBytes > 0 ? growth / diff.baseline.totalBytes : null, gate.maxGrowthPercent, (a) => a > gate.maxGrowthPercent!, pct, `${base}, as a share of it,`);
+    }
   }
   return { passed: checks.every((c) => c.passed), checks };
 }

@@ -71,6 +71,13 @@ export function sizeTree(index: PathIndex, options: SizeTreeOptions = DEFAULT_SI
   return top;
 }
 
+/** Visible bytes at and below every directory of the final filesystem, by path ("/" included). */
+export function directorySizes(index: PathIndex): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [dir, t] of directoryTotals(index).totals) out.set(dir.path, t.bytes);
+  return out;
+}
+
 /**
  * Visible bytes and files of every directory, in one pass from the deepest directories up, and for bytes with
  * several names the one name they count under.

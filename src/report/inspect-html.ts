@@ -1,6 +1,8 @@
 import { DEFAULT_SIZE_TREE, type SizeNode } from "../image/size-tree.js";
+import type { ItemChange } from "../image/diff.js";
 import { formatBytes } from "./format.js";
 import type { InspectOutput } from "./inspect-json.js";
+import { itemChangeText, signedBytes } from "./changes.js";
 import { squarify, type Rect } from "./treemap.js";
 
 /**
@@ -42,7 +44,7 @@ const HUES = [210, 140, 30, 280, 0, 180, 60, 320, 100, 240];
 
 export function inspectToHtml(input: HtmlReportInput): string {
   const r = input.report;
-  const sections = [summary(input), layersSection(input), treemapSection(input.tree), wasteSection(input), pythonSection(input), packagesSection(input)];
+  const sections = [summary(input), ...(input.diff ? [baselineSection(input)] : []), layersSection(input), treemapSection(input.tree), wasteSection(input), pythonSection(input), packagesSection(input)];
   if (input.dockerfile) sections.push(findingsSection(input));
   if (input.gate) sections.push(gateSection(input));
   const title = `whittle inspect: ${r.source.name}`;
@@ -178,6 +180,41 @@ function bars(items: Array<{ label: string; bytes: number; tip: string }>, of: n
   return `<div class="bars">${rows}</div>`;
 }
 
+function baselineSection(input: HtmlReportInput): string {
+  const d = input.diff!;
+  const base = d.baseline.totalBytes;
+  const rows = (items: ItemChange[]) =>
+    items
+      .slice(0, 40)
+      .map((i) => `<tr><td class="n ${i.delta > 0 ? "grew" : "shrank"}">${escapeHtml(signedBytes(i.delta))}</td><td>${escapeHtml(itemChangeText(i))}</td><td>${escapeHtml(i.where)}</td></tr>`)
+      .join("");
+  const max = Math.max(1, ...d.directories.map((x) => Math.abs(x.delta)));
+  const dirs = d.directories
+    .map(
+      (x) =>
+        `<div class="row" title="${escapeHtml(`${x.path}\n${formatBytes(x.before)} -> ${formatBytes(x.after)}`)}"><span class="label">${escapeHtml(clip(x.path, 70))}</span>` +
+        `<span class="track"><span class="fill ${x.delta > 0 ? "grew" : "shrank"}" style="width:${num((100 * Math.abs(x.delta)) / max)}%"></span></span>` +
+        `<span class="value">${escapeHtml(signedBytes(x.delta))}</span></div>`,
+    )
+    .join("");
+  const facts = [
+    `${formatBytes(base)} -> ${formatBytes(base + d.delta.totalBytes)} (${signedBytes(d.delta.totalBytes)}${base > 0 ? `, ${d.delta.totalBytes >= 0 ? "+" : ""}${((100 * d.delta.totalBytes) / base).toFixed(1)}%` : ""})`,
+    `layers ${d.baseline.layers} -> ${d.baseline.layers + d.delta.layers}, waste ${signedBytes(d.delta.wasteBytes)}`,
+    ...(d.root.before !== d.root.after ? [d.root.after ? "now runs as root" : "no longer runs as root"] : []),
+    ...(d.compilers.added.length ? [`compilers added: ${d.compilers.added.join(", ")}`] : []),
+    ...(d.compilers.removed.length ? [`compilers removed: ${d.compilers.removed.join(", ")}`] : []),
+  ];
+  const table = (title: string, items: ItemChange[]) =>
+    items.length ? `<h3>${escapeHtml(title)}</h3><table><tbody>${rows(items)}</tbody></table>` : "";
+  return (
+    `<section id="baseline"><h2>Compared with ${escapeHtml(d.baseline.name)}</h2><ul>${facts.map((f) => `<li>${escapeHtml(f)}</li>`).join("")}</ul>` +
+    (dirs ? `<h3>Directories that changed by ${escapeHtml(formatBytes(d.floorBytes))} or more</h3><div class="bars">${dirs}</div>` : "") +
+    table("Python distributions", d.distributions) +
+    table("OS packages", d.packages) +
+    `</section>`
+  );
+}
+
 function wasteSection(input: HtmlReportInput): string {
   const r = input.report;
   const w = r.waste;
@@ -257,4 +294,5 @@ svg text{font-size:11px;fill:#1d2330;pointer-events:none}.bar text{font-size:13p
 .track{flex:1;background:#eef0f4;height:12px;border-radius:2px}.fill{display:block;height:12px;background:#5b7bb5;border-radius:2px}
 .value{flex:0 0 150px;text-align:right;font-variant-numeric:tabular-nums;color:#445}
 .pass{color:#17692f}.fail{color:#a01818;font-weight:600}
+.fill.grew{background:#b5523b}.fill.shrank{background:#3b8a5a}td.grew{color:#a03a22}td.shrank{color:#2f7a4b}
 `;

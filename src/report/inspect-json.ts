@@ -1,6 +1,7 @@
 import type { Instruction } from "../dockerfile/model.js";
 import type { ImageReport } from "../image/analyze.js";
 import type { FindingMeasure } from "../image/attribution.js";
+import type { ImageDiff } from "../image/diff.js";
 import type { GateResult } from "../image/gate.js";
 import type { WasteItem } from "../image/waste.js";
 import type { SourceText } from "../text/source.js";
@@ -16,6 +17,8 @@ export interface InspectOutput {
     measures: FindingMeasure[];
   };
   gate?: GateResult;
+  /** With --baseline: what changed since that image. */
+  diff?: ImageDiff;
 }
 
 export interface InspectJsonLayer {
@@ -88,6 +91,7 @@ export interface InspectJson {
   config: { entrypoint: string[] | null; cmd: string[] | null; workdir: string | null };
   dockerfile?: { path: string; findings: InspectJsonFinding[] };
   gate?: GateResult;
+  baseline?: ImageDiff;
 }
 
 const DIVE_TOP = 20;
@@ -180,5 +184,6 @@ export function inspectToJson(out: InspectOutput): InspectJson {
     };
   }
   if (out.gate) doc.gate = out.gate;
+  if (out.diff) doc.baseline = out.diff;
   return doc;
 }

@@ -134,6 +134,24 @@ describe("whittle inspect", () => {
     assert.match(html.stdout, /<title>layer 1: 9\.8 KB, waste 6\.8 KB\nline 2: RUN pip install flask<\/title>/);
   });
 
+  it("compares with a baseline image: what grew, in JSON and text, and a growth gate", () => {
+    const r = whittle(["inspect", archive, "--baseline", squashed, "--format", "json"]);
+    assert.equal(r.status, 0, r.stderr);
+    const doc = JSON.parse(r.stdout) as InspectJson;
+    // squashed: /usr/bin/app 10,000 and a pip cache of 5,000 bytes; the cleanup image 50,000 in all.
+    assert.deepEqual(doc.baseline!.baseline, { name: squashed, totalBytes: 15_000, blobBytes: doc.baseline!.baseline.blobBytes, layers: 1, wasteBytes: 5_000 });
+    assert.equal(doc.baseline!.delta.totalBytes, 35_000);
+    assert.deepEqual(doc.baseline!.delta.layers, 2);
+    const text = whittle(["inspect", archive, "--baseline", squashed]);
+    assert.match(text.stdout, /^Compared with .*squashed\.tar: \+34\.2 KB \(\+233\.3%\)$/m);
+    const gated = whittle(["inspect", archive, "--baseline", squashed, "--ci", "--max-growth", "30KB", "--max-waste-percent", "off", "--lowest-efficiency", "off", "--format", "json"]);
+    assert.equal(gated.status, 1, gated.stderr);
+    assert.deepEqual((JSON.parse(gated.stdout) as InspectJson).gate!.checks.filter((c) => !c.passed).map((c) => c.key), ["maxGrowth"]);
+    const alone = whittle(["inspect", archive, "--max-growth", "30KB"]);
+    assert.equal(alone.status, 2);
+    assert.equal(alone.stderr, "whittle: --max-growth and --max-growth-percent compare with a baseline: name it with --baseline IMAGE\n");
+  });
+
   it("reads an archive from standard input", () => {
     const r = whittle(["inspect", "-", "--format", "json"], { input: readFileSync(archive) });
     assert.equal(r.status, 0, r.stderr);
