@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS } from "../image/layer-reader.js";
 import { sizeTree } from "../image/size-tree.js";
 import { parsePlatform } from "../image/sources/oci.js";
 import { openSource } from "../image/sources/index.js";
-import type { Progress } from "../image/sources/types.js";
+import type { ImageSource, Progress } from "../image/sources/types.js";
 import { captureRule } from "../image/view.js";
 import { lint } from "../lint/engine.js";
 import { readDockerfile } from "../lint/files.js";
@@ -138,22 +138,13 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   const dockerfileText = options.dockerfile ? readDockerfile(options.dockerfile) : undefined;
 
   const source = openSource(image, { insecure: options.insecureRegistry });
-  const loaded = await source.load({
-    platform: options.platform ? parsePlatform(options.platform) : undefined,
-    limits: { ...DEFAULT_LIMITS, maxRatio },
-    capture: captureRule,
-    progress: progressBar(),
-  });
-  const analysis = analyzeImage(loaded);
+  // The image and its baseline are read alike; each gets its own progress bar.
+  const load = (from: ImageSource) =>
+    from.load({ platform: options.platform ? parsePlatform(options.platform) : undefined, limits: { ...DEFAULT_LIMITS, maxRatio }, capture: captureRule, progress: progressBar() });
+  const analysis = analyzeImage(await load(source));
   const out: InspectOutput = { report: analysis.report };
   if (options.baseline) {
-    const baseline = await openSource(options.baseline, { insecure: options.insecureRegistry }).load({
-      platform: options.platform ? parsePlatform(options.platform) : undefined,
-      limits: { ...DEFAULT_LIMITS, maxRatio },
-      capture: captureRule,
-      progress: progressBar(),
-    });
-    out.diff = diffImages(analyzeImage(baseline), analysis);
+    out.diff = diffImages(analyzeImage(await load(openSource(options.baseline, { insecure: options.insecureRegistry }))), analysis);
   }
 
   if (options.dockerfile && dockerfileText !== undefined) {
