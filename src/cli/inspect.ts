@@ -138,13 +138,14 @@ export async function runInspect(image: string, options: InspectCliOptions): Pro
   const dockerfileText = options.dockerfile ? readDockerfile(options.dockerfile) : undefined;
 
   const source = openSource(image, { insecure: options.insecureRegistry });
+  const baselineSource = options.baseline ? openSource(options.baseline, { insecure: options.insecureRegistry }) : undefined;
   // The image and its baseline are read alike; each gets its own progress bar.
   const load = (from: ImageSource) =>
     from.load({ platform: options.platform ? parsePlatform(options.platform) : undefined, limits: { ...DEFAULT_LIMITS, maxRatio }, capture: captureRule, progress: progressBar() });
   const analysis = analyzeImage(await load(source));
   const out: InspectOutput = { report: analysis.report };
-  if (options.baseline) {
-    out.diff = diffImages(analyzeImage(await load(openSource(options.baseline, { insecure: options.insecureRegistry }))), analysis);
+  if (baselineSource) {
+    out.diff = diffImages(analyzeImage(await load(baselineSource)), analysis);
   }
 
   if (options.dockerfile && dockerfileText !== undefined) {

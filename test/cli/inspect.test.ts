@@ -147,6 +147,11 @@ describe("whittle inspect", () => {
     const gated = whittle(["inspect", archive, "--baseline", squashed, "--ci", "--max-growth", "30KB", "--max-waste-percent", "off", "--lowest-efficiency", "off", "--format", "json"]);
     assert.equal(gated.status, 1, gated.stderr);
     assert.deepEqual((JSON.parse(gated.stdout) as InspectJson).gate!.checks.filter((c) => !c.passed).map((c) => c.key), ["maxGrowth"]);
+    // A baseline that is not there is found before the image is read.
+    const missing = whittle(["inspect", archive, "--baseline", join(dir, "missing.tar")]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /^whittle: .*missing\.tar/);
+    assert.equal(missing.stderr.split("\n").length, 2);
     const alone = whittle(["inspect", archive, "--max-growth", "30KB"]);
     assert.equal(alone.status, 2);
     assert.equal(alone.stderr, "whittle: --max-growth and --max-growth-percent compare with a baseline: name it with --baseline IMAGE\n");
