@@ -2,8 +2,13 @@
 // what each costs (size, layers, cold build, warm rebuild after a source edit, OS packages, root,
 // compilers) and whether each passes a smoke test.
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { InputError } from "../errors.js";
+import { analyzeImage } from "../image/analyze.js";
+import { diffImages, type ImageDiff } from "../image/diff.js";
+import { DEFAULT_LIMITS } from "../image/layer-reader.js";
+import { ArchiveSource } from "../image/sources/archive.js";
+import { captureRule } from "../image/view.js";
 import type { Docker } from "./docker.js";
 import type { BuildStep, FailedStep } from "./progress.js";
 import { pickSourceFile, scratchCopy, touchSource, writeMappedDockerfile } from "./scratch.js";
@@ -25,7 +30,7 @@ export interface CompareOptions {
 }
 
 export type ProgressEvent =
-  | { kind: "phase"; side: "a" | "b"; phase: "cold" | "warm" | "probe" | "smoke" }
+  | { kind: "phase"; side: "a" | "b"; phase: "cold" | "warm" | "probe" | "smoke" | "inspect" }
   | { kind: "step"; side: "a" | "b"; step: BuildStep };
 
 export interface BuildMeasure {
@@ -54,6 +59,8 @@ export interface CompareReport {
   engine: { client: string; server: string; buildkit: boolean };
   a: BuildMeasure;
   b: BuildMeasure;
+  /** What B's image changes against A's, read from both images (when both built). */
+  changes?: ImageDiff;
 }
 
 /** Probes run inside each image with its own shell; both answer in one container start. */
@@ -127,12 +134,26 @@ export async function compare(docker: Docker, options: CompareOptions): Promise<
       }
       m.ok = m.smoke?.passed ?? true;
     }
+    let changes: ImageDiff | undefined;
+    if (!measures[0].failure && !measures[1].failure) {
+      // Each image as `whittle inspect` reads it, through the same engine that built it.
+      const analyses = await Promise.all(
+        sides.map(async (s, i) => {
+          options.onProgress?.({ kind: "phase", side: s.side, phase: "inspect" });
+          const image = `${s.tag}:warm`;
+          const name = `${s.side.toUpperCase()}: ${basename(options.dockerfiles[i])}`;
+          return analyzeImage(await new ArchiveSource(name, async () => docker.save(image), "engine").load({ limits: DEFAULT_LIMITS, capture: captureRule }));
+        }),
+      );
+      changes = diffImages(analyses[0], analyses[1]);
+    }
     return {
       context: options.context,
       editedFile: edited,
       engine: { client: docker.info.clientVersion, server: docker.info.serverVersion, buildkit: docker.info.buildkit },
       a: measures[0],
       b: measures[1],
+      ...(changes ? { changes } : {}),
     };
   } finally {
     scratch.remove();

@@ -109,6 +109,20 @@ export class Docker {
     };
   }
 
+  /** `docker save IMAGE` as a stream of archive bytes; a failing save ends the stream with the engine's reason. */
+  save(image: string): { chunks: AsyncIterable<Buffer>; close: () => void } {
+    const child = spawn(this.info.cli, ["save", image], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    async function* chunks(): AsyncGenerator<Buffer> {
+      yield* child.stdout as AsyncIterable<Buffer>;
+      const code = await exited;
+      if (code !== 0) throw new InputError(`docker save ${image} failed: ${stderr.trim().split("\n").at(-1) ?? `exit code ${code}`}`);
+    }
+    return { chunks: chunks(), close: () => child.kill() };
+  }
+
   /** Pulls an image; on failure, the engine's last line saying why. */
   pull(ref: string): { ok: true } | { ok: false; why: string } {
     const r = spawnSync(this.info.cli, ["pull", "-q", ref], { encoding: "utf8", env: this.env(), timeout: 600_000 });

@@ -1,5 +1,7 @@
 import { basename } from "node:path";
 import type { BuildMeasure, CompareReport } from "../build/compare.js";
+import pc from "picocolors";
+import { diffLines } from "./changes.js";
 import { formatBytes, formatSeconds } from "./format.js";
 
 type Row = [label: string, get: (m: BuildMeasure) => string, change?: (a: BuildMeasure, b: BuildMeasure) => string];
@@ -39,5 +41,8 @@ export function compareToText(report: CompareReport): string {
       if (!m.smoke.passed && m.smoke.output) out.push(...m.smoke.output.split("\n").map((l) => `  | ${l}`));
     }
   }
+  if (report.changes) out.push("", ...diffLines(report.changes, NO_COLOR, 10));
   return out.join("\n") + "\n";
 }
+
+const NO_COLOR = pc.createColors(false);

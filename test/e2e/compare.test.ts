@@ -42,6 +42,13 @@ describe("whittle compare on the reference apps", { skip }, () => {
       assert.equal(r.b.runsAsRoot, false, `optimized runs as "${r.b.user}"`);
       assert.ok(r.a.compilers!.includes("gcc"), `naive compilers: ${r.a.compilers}`);
       assert.deepEqual(r.b.compilers, []);
+      // Both images read as inspect reads them: what the optimized one drops, and no compiler left.
+      const changes = r.changes!;
+      assert.ok(changes.delta.totalBytes < 0, `optimized against naive: ${changes.delta.totalBytes} bytes`);
+      assert.ok(changes.compilers.removed.includes("/usr/bin/gcc"), changes.compilers.removed.join(" "));
+      assert.deepEqual(changes.compilers.added, []);
+      assert.ok(changes.packages.some((p) => /^gcc-\d+$/.test(p.name) && p.before && !p.after), "gcc's package is gone");
+      assert.deepEqual(changes.root, { before: true, after: false });
     });
   }
 });

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { isRoot, type CompareReport } from "../../src/build/compare.js";
+import type { ImageDiff } from "../../src/image/diff.js";
 import { compareToText } from "../../src/report/compare-text.js";
 
 const MB = 1024 * 1024;
@@ -59,6 +60,36 @@ describe("compareToText", () => {
         "  | ImportError: libpq.so.5",
         "",
       ].join("\n"),
+    );
+  });
+
+  it("ends with what B changes against A, as inspect --baseline reports it", () => {
+    const changes: ImageDiff = {
+      baseline: { name: "A: Dockerfile", totalBytes: 500 * MB, blobBytes: 510 * MB, layers: 6, wasteBytes: 200 * MB },
+      delta: { totalBytes: -375 * MB, blobBytes: -380 * MB, layers: 1, wasteBytes: -199 * MB },
+      directories: [{ path: "/usr/lib/gcc", before: 120 * MB, after: 0, delta: -120 * MB }],
+      floorBytes: 2.5 * MB,
+      distributions: [],
+      packages: [{ name: "gcc-12", where: "dpkg", before: { version: "12.2.0-14", bytes: 67 * MB }, delta: -67 * MB }],
+      root: { before: true, after: false },
+      compilers: { added: [], removed: ["/usr/bin/gcc"] },
+    };
+    const text = compareToText({ ...report, changes });
+    assert.ok(
+      text.endsWith(
+        [
+          "",
+          "Compared with A: Dockerfile: -375 MB (-75.0%)",
+          "  500 MB -> 125 MB, as stored -380 MB, layers 6 -> 7, waste -199 MB",
+          "  no longer runs as root",
+          "  compilers removed: /usr/bin/gcc",
+          "  where (directories that changed by 2.5 MB or more):",
+          "     -120 MB  /usr/lib/gcc  120 MB -> 0 B",
+          "  OS packages: gcc-12 12.2.0-14 removed (-67.0 MB)",
+          "",
+        ].join("\n"),
+      ),
+      text,
     );
   });
 
