@@ -1,4 +1,5 @@
 import { hashValues } from "./berkeley-db.js";
+import { ndbBlobs } from "./rpm-ndb.js";
 import { rpmPackage } from "./rpm.js";
 import { readTable } from "./sqlite.js";
 import { readPath, RPM_DATABASES, type ImageView } from "./view.js";
@@ -89,14 +90,14 @@ export function osPackages(view: ImageView): OsPackages[] {
   return out;
 }
 
-/** The packages of the rpm database: SQLite (rpm 4.16+: RHEL 9, Fedora), else Berkeley DB (RHEL 8 and older). */
+/** The packages of the rpm database: SQLite (rpm 4.16+: RHEL 9, Fedora), ndb (SUSE), else Berkeley DB (RHEL 8 and older). */
 function rpmPackages(view: ImageView): OsPackages | undefined {
   for (const db of RPM_DATABASES) {
     if (!view.index.resolve(db)) continue;
     const content = readPath(view, db);
     if (!content) return { manager: "rpm", count: null, bytes: 0, packages: [], note: `rpm database at ${db} is too large to read` };
     try {
-      const headers = db.endsWith(".sqlite") ? readTable(content, "Packages").map((row) => row[1]) : hashValues(content);
+      const headers = db.endsWith(".sqlite") ? readTable(content, "Packages").map((row) => row[1]) : db.endsWith(".db") ? ndbBlobs(content) : hashValues(content);
       const packages = headers
         .map((blob) => (Buffer.isBuffer(blob) ? rpmPackage(blob) : undefined))
         .filter((p): p is OsPackage => p !== undefined && p.name !== "gpg-pubkey");

@@ -14,8 +14,12 @@ export interface ImageView {
 
 const MB = 1024 * 1024;
 
-/** Where rpm keeps its database: SQLite (rpm 4.16+, RHEL 9, Fedora), then the Berkeley DB of older releases. */
-export const RPM_DATABASES = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/var/lib/rpm/Packages"];
+/**
+ * Where rpm keeps its database: SQLite (rpm 4.16+: RHEL 9, Fedora), rpm's own ndb (SUSE Linux Enterprise 15,
+ * openSUSE), then the Berkeley DB of older releases.
+ */
+export const RPM_DATABASES = ["/var/lib/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/rpmdb.sqlite", "/usr/lib/sysimage/rpm/Packages.db", "/var/lib/rpm/Packages.db", "/var/lib/rpm/Packages"];
+const RPM_DATABASE_PATHS = new Set(RPM_DATABASES);
 
 const DIST_META = /\.(?:dist-info\/(?:RECORD|METADATA|top_level\.txt)|egg-info\/(?:PKG-INFO|top_level\.txt|installed-files\.txt))$/;
 
@@ -23,12 +27,10 @@ export const captureRule: CaptureRule = (path, size) => {
   // The plain search first: the regex would scan every path of the image.
   if (path.includes("-info/") && DIST_META.test(path)) return size <= 8 * MB;
   if (path.endsWith("/pyvenv.cfg")) return size <= MB;
+  if (RPM_DATABASE_PATHS.has(path)) return size <= 128 * MB;
   switch (path) {
     case "/var/lib/dpkg/status":
     case "/lib/apk/db/installed":
-    case "/var/lib/rpm/rpmdb.sqlite":
-    case "/usr/lib/sysimage/rpm/rpmdb.sqlite":
-    case "/var/lib/rpm/Packages":
       return size <= 128 * MB;
     case "/etc/passwd":
     case "/etc/os-release":

@@ -8,6 +8,7 @@ import type { ImageReport } from "../../src/image/analyze.js";
 import { hashValues } from "../../src/image/berkeley-db.js";
 import { FormatError } from "../../src/image/format-error.js";
 import { rpmPackage } from "../../src/image/rpm.js";
+import { ndbBlobs } from "../../src/image/rpm-ndb.js";
 import { readTable } from "../../src/image/sqlite.js";
 import type { FileSpec } from "../helpers/image-archive.js";
 import { analyzeLayers } from "../helpers/analyze.js";
@@ -237,5 +238,84 @@ describe("rpm database written by rpm itself", () => {
     assert.deepEqual([...r.packages[0].packages].sort(byName), [...written.expected].sort(byName));
     assert.equal(r.packages[0].bytes, written.expected.reduce((s, p) => s + p.bytes, 0));
     assert.ok(written.expected.some((p) => /^\d+:/.test(p.version)) && written.expected.some((p) => !p.version.includes(":")));
+  });
+});
+
+/**
+ * rpm's ndb `Packages.db` laid out as rpm's backend writes it: the "RpmP" header, pages of 16-byte "Slot" records
+ * (the first page's first two taken by the header), then each header in a "BlbS" ... "BlbE" frame padded to 16-byte
+ * blocks. A zero slot in `free` positions is left free, as a removed package leaves it.
+ */
+function ndbFile(blobs: Buffer[], free: number[] = []): Buffer {
+  const adler32 = (b: Buffer) => {
+    let a = 1;
+    let c = 0;
+    for (const x of b) {
+      a = (a + x) % 65521;
+      c = (c + a) % 65521;
+    }
+    return ((c << 16) | a) >>> 0;
+  };
+  const slots = blobs.length + free.length;
+  const slotPages = Math.ceil((slots + 2) / 256);
+  const u32 = (...xs: number[]) => {
+    const b = Buffer.alloc(4 * xs.length);
+    xs.forEach((x, i) => b.writeUInt32LE(x >>> 0, 4 * i));
+    return b;
+  };
+  const head = Buffer.alloc(slotPages * 4096);
+  u32(0x506d7052, 0, 1, slotPages, blobs.length + 1).copy(head, 0);
+  for (let at = 32; at < head.length; at += 16) u32(0x746f6c53).copy(head, at);
+  const body: Buffer[] = [];
+  let block = (slotPages * 4096) / 16;
+  let slot = 0;
+  blobs.forEach((blob, i) => {
+    while (free.includes(slot)) slot++;
+    const framed = Buffer.concat([u32(0x53626c42, i + 1, 1_700_000_000, blob.length), blob, u32(adler32(blob), blob.length, 0x45626c42)]);
+    const padded = Buffer.concat([framed, Buffer.alloc((16 - (framed.length % 16)) % 16)]);
+    u32(0x746f6c53, i + 1, block, padded.length / 16).copy(head, 32 + 16 * slot++);
+    body.push(padded);
+    block += padded.length / 16;
+  });
+  return Buffer.concat([head, ...body]);
+}
+
+describe("rpm database (ndb, SUSE)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "whittle-ndb-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const pkgs: Pkg[] = Array.from({ length: 300 }, (_, i) => ({ name: `suse${i}`, version: `15.${i}`, release: "150500.1", size: 700 + i }));
+
+  it("reads every package over several slot pages, free slots skipped", async () => {
+    const db = ndbFile(pkgs.map((p, i) => pkg(p, (i * 37) % 3000)), [3, 100]);
+    const blobs = ndbBlobs(db);
+    assert.equal(blobs.length, 300);
+    assert.deepEqual(rpmPackage(blobs[7]), { name: "suse7", version: "15.7-150500.1", bytes: 707 });
+    const r = await report([{ path: "usr/lib/sysimage/rpm/Packages.db", content: db }]);
+    assert.deepEqual([r.packages[0].manager, r.packages[0].count, r.packages[0].packages[0]], ["rpm", 300, { name: "suse299", version: "15.299-150500.1", bytes: 999 }]);
+  });
+
+  it("lists what `rpm -qa` lists when the headers are rpm's own", async (t) => {
+    const written = rpmWrittenDatabase(dir, 20);
+    if (!written) return t.skip("rpm (rpmbuild) is not installed");
+    const headers = readTable(written.db, "Packages").map((row) => row[1] as Buffer);
+    const r = await report([{ path: "var/lib/rpm/Packages.db", content: ndbFile(headers) }]);
+    const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : 1);
+    assert.deepEqual([...r.packages[0].packages].sort(byName), [...written.expected].sort(byName));
+  });
+
+  it("a damaged database is noted, never read past its end", async () => {
+    const db = ndbFile(pkgs.slice(0, 40).map((p) => pkg(p, 500)));
+    assert.throws(() => ndbBlobs(Buffer.from("RpmQ".padEnd(64, "x"))), /not an rpm ndb database/);
+    assert.throws(() => ndbBlobs(db.subarray(0, db.length - 100)), /points outside the blob area/);
+    const slot = Buffer.from(db);
+    slot.write("Slit", 48);
+    assert.throws(() => ndbBlobs(slot), /slot at byte 48 is damaged/);
+    const long = Buffer.from(db);
+    // The first blob claims more bytes than its blocks hold.
+    long.writeUInt32LE(1 << 20, 4096 + 12);
+    assert.throws(() => ndbBlobs(long), /package 1: a blob of 1048576 bytes does not fit/);
+    const r = await report([{ path: "usr/lib/sysimage/rpm/Packages.db", content: long }]);
+    assert.equal(r.packages[0].count, null);
+    assert.match(r.packages[0].note ?? "", /^rpm database at \/usr\/lib\/sysimage\/rpm\/Packages\.db could not be read \(package 1: /);
   });
 });
