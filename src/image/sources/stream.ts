@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import type { Readable } from "node:stream";
 import { InputError } from "../../errors.js";
 import { ContentHash } from "../content-hash.js";
@@ -49,6 +49,15 @@ export async function readSmall(stream: AsyncIterable<Buffer> | Readable, where:
   return Buffer.concat(parts);
 }
 
+/** Opens an archive file for reading; a failure is an input error naming the file. */
+async function openFile(path: string): Promise<FileHandle> {
+  try {
+    return await open(path);
+  } catch (err) {
+    throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
+  }
+}
+
 /**
  * Reads a file with several reads in flight, so parsing never waits for the next chunk (a plain
  * read stream keeps one read ahead and leaves the parser idle between them). Buffers are reused:
@@ -56,13 +65,7 @@ export async function readSmall(stream: AsyncIterable<Buffer> | Readable, where:
  * (Fresh buffers per read leave hundreds of MB of freed-but-uncollected memory on a large image.)
  */
 export async function* readFileAhead(path: string, chunkBytes = 1024 * 1024, depth = 4): AsyncGenerator<Buffer> {
-  let handle;
-  try {
-    handle = await open(path);
-  } catch (err) {
-    throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
-  }
-  const fh = handle;
+  const fh = await openFile(path);
   let position = 0;
   const inflight: Array<Promise<Buffer>> = [];
   // depth reads in flight plus the chunk the consumer holds.
@@ -136,13 +139,7 @@ export async function hashDeferred(path: string, layers: LayerRecord[]): Promise
   }
   if (todo.length === 0) return;
   todo.sort((a, b) => a.offset - b.offset);
-  let fh;
-  try {
-    fh = await open(path);
-  } catch (err) {
-    throw new InputError(`${path}: cannot open (${(err as NodeJS.ErrnoException).code})`);
-  }
-  const file = fh;
+  const file = await openFile(path);
   const buf = Buffer.allocUnsafeSlow(1024 * 1024);
   // The bytes of the file that buf holds.
   let from = 0;
